@@ -9,6 +9,7 @@ import { register as registerExport } from './commands/export.js';
 import { register as registerGym } from './commands/gym.js';
 import { register as registerLaunch } from './commands/launch.js';
 import { register as registerModel } from './commands/model.js';
+import { register as registerModelCard } from './commands/model-card.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerServePolicy } from './commands/serve-policy.js';
 import { register as registerTrain } from './commands/train.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerGym(program);
   registerModel(program);
+  registerModelCard(program);
   registerServe(program);
   registerServePolicy(program);
   registerExport(program);

@@ -5,7 +5,9 @@
  * when that python or torch is missing. Two shapes: the default model (image prefix included) and
  * FEASIBILITY.md's reference decoder (0.94M parameters, text only: train 32 x 96 tokens, generate 32
  * tokens for 64 sequences after a 64-token prompt). Medians of `repeats` timed runs after `warmup`,
- * ours and torch's interleaved run by run.
+ * ours and torch's interleaved run by run. The training step is the ONNX executor's (src/model/
+ * onnx-train, what pre-training and RL use); the tfjs reference trainer's step is timed beside it
+ * (`tfjs_train_tokens_per_s`) unless `noTfjs`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { Rng } from '../util/rng.js';
 import type { ModelBatch } from './batch.js';
 import type { ModelConfig } from './config.js';
 import { modelDims, parseModelConfig } from './config.js';
+import { OnnxTrainer } from './onnx-train/trainer.js';
 import { OnnxExecutor } from './onnx/executor.js';
 import { generate } from './onnx/generate.js';
 import { countParams, initParams } from './params.js';
@@ -54,6 +57,8 @@ export interface BenchOptions {
   warmup?: number;
   /** Skip the PyTorch reference. */
   noTorch?: boolean;
+  /** Skip timing the tfjs reference trainer (slow: ~2 s a step). */
+  noTfjs?: boolean;
   python?: string;
 }
 
@@ -61,8 +66,13 @@ export interface ShapeResult {
   name: string;
   params: number;
   decoder_params: number;
+  /** The training executor timed in train_* (onnx: the hand-built backward graph RL and pre-training run). */
+  train_executor: 'onnx';
   train_ms: number;
   gen_ms: number;
+  /** The tfjs reference trainer on the same batch (null when skipped), and its ratio to torch. */
+  tfjs_train_tokens_per_s: number | null;
+  tfjs_train_ratio: number | null;
   train_tokens_per_s: number;
   gen_tokens_per_s: number;
   torch_train_tokens_per_s: number | null;
@@ -101,12 +111,19 @@ function ids(n: number, rng: Rng, V: number): number[] {
 }
 
 /** Our side of one shape: a training step and a generation run, as timed closures. */
-async function setupOurs(shape: BenchShape): Promise<{ train: () => void; gen: () => Promise<unknown>; close: () => Promise<void> }> {
+interface Ours {
+  train: () => Promise<unknown>;
+  tfjsTrain: (() => void) | null;
+  gen: () => Promise<unknown>;
+  close: () => Promise<void>;
+}
+
+async function setupOurs(shape: BenchShape, withTfjs: boolean): Promise<Ours> {
   const { config } = shape;
   const rng = new Rng('bench/model');
-  const runtime = await initTfjs();
   const params = initParams(config, 0);
-  const trainer = new TfjsTrainer(runtime, config, params);
+  const trainer = await OnnxTrainer.create(config, params);
+  const tfjs = withTfjs ? new TfjsTrainer(await initTfjs(), config, initParams(config, 0)) : null;
   const promptLen = Math.floor((shape.trainText - 1) / 2);
   const group = (rows: number, images: number) => (images > 0 ? { imageIndex: Array.from({ length: rows }, (_, b) => b % images) } : {});
   const trainBatch: ModelBatch = {
@@ -123,10 +140,12 @@ async function setupOurs(shape: BenchShape): Promise<{ train: () => void; gen: (
   };
   let seed = 0;
   return {
-    train: () => void trainer.step(trainBatch, responses, meanNll, { lr: 1e-4 }),
+    train: () => trainer.step(trainBatch, responses, meanNll, { lr: 1e-4 }),
+    tfjsTrain: tfjs ? () => void tfjs.step(trainBatch, responses, meanNll, { lr: 1e-4 }) : null,
     gen: () => generate(executor, genBatch, { maxTokens: shape.genTokens, stopTokens: [], seed: seed++ }),
     close: async () => {
-      trainer.dispose();
+      tfjs?.dispose();
+      await trainer.dispose();
       await executor.dispose();
     },
   };
@@ -209,13 +228,18 @@ export async function benchModel(options: BenchOptions = {}): Promise<BenchRepor
   const results: ShapeResult[] = [];
   try {
     for (const shape of shapes) {
-      const ours = await setupOurs(shape);
-      const times = { train: [] as number[], gen: [] as number[], torchTrain: [] as number[], torchGen: [] as number[] };
+      const ours = await setupOurs(shape, !options.noTfjs);
+      const times: Times = { train: [], tfjsTrain: [], gen: [], torchTrain: [], torchGen: [] };
       for (let i = 0; i < warmup + repeats; i++) {
         const keep = i >= warmup;
         let t = performance.now();
-        ours.train();
+        await ours.train();
         if (keep) times.train.push(performance.now() - t);
+        if (ours.tfjsTrain) {
+          t = performance.now();
+          ours.tfjsTrain();
+          if (keep) times.tfjsTrain.push(performance.now() - t);
+        }
         if (server) {
           const ms = await server.run(shape.name, 'train');
           if (keep) times.torchTrain.push(ms);
@@ -242,19 +266,31 @@ export async function benchModel(options: BenchOptions = {}): Promise<BenchRepor
   };
 }
 
-function summarise(shape: BenchShape, times: { train: number[]; gen: number[]; torchTrain: number[]; torchGen: number[] }, withTorch: boolean): ShapeResult {
+interface Times {
+  train: number[];
+  tfjsTrain: number[];
+  gen: number[];
+  torchTrain: number[];
+  torchGen: number[];
+}
+
+function summarise(shape: BenchShape, times: Times, withTorch: boolean): ShapeResult {
   const trainTokens = shape.trainRows * shape.trainText;
   const genTokens = shape.genRows * shape.genTokens;
   const train = trainTokens / (median(times.train) / 1000);
   const gen = genTokens / (median(times.gen) / 1000);
   const torchTrain = withTorch ? trainTokens / (median(times.torchTrain) / 1000) : null;
   const torchGen = withTorch ? genTokens / (median(times.torchGen) / 1000) : null;
+  const tfjsTrain = times.tfjsTrain.length ? trainTokens / (median(times.tfjsTrain) / 1000) : null;
   return {
     name: shape.name,
     params: countParams(shape.config),
     decoder_params: countParams(shape.config, 'dec'),
+    train_executor: 'onnx',
     train_ms: median(times.train),
     gen_ms: median(times.gen),
+    tfjs_train_tokens_per_s: tfjsTrain,
+    tfjs_train_ratio: tfjsTrain !== null && torchTrain ? tfjsTrain / torchTrain : null,
     train_tokens_per_s: train,
     gen_tokens_per_s: gen,
     torch_train_tokens_per_s: torchTrain,

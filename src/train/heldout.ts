@@ -101,3 +101,16 @@ export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry,
   }
   return out;
 }
+
+/**
+ * The image-blind baseline of a task's held-out items: item i answered with the reference response
+ * of item i+1 (cyclic), so the format and the answer distribution are right but the image is not
+ * looked at. Mean normalized score, or null when the items carry no reference responses.
+ */
+export function blindBaseline(registry: VerifierRegistry, items: readonly TrainItem[]): number | null {
+  const refs = items.map((item) => item.meta.reference_response);
+  if (items.length < 2 || refs.some((r) => typeof r !== 'string')) return null;
+  const responses = items.map((_, i) => [{ text: refs[(i + 1) % items.length] as string, tokens: [] }]);
+  const scored = scoreResponses(registry, items, responses, { step: 1, totalSteps: 1 });
+  return scored.reduce((sum, row) => sum + (row[0]!.normalized ?? 0), 0) / items.length;
+}

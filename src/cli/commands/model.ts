@@ -22,11 +22,12 @@ function formatReport(report: BenchReport): string {
     `tfjs ${report.tfjs.backend} x${report.tfjs.threads} threads; torch ${'version' in report.torch ? `${report.torch.version} x${report.torch.threads}` : `unavailable (${report.torch.error})`}`,
     `load average before ${report.machine.loadavg_before.map((x) => x.toFixed(2)).join(' ')}, after ${report.machine.loadavg_after.map((x) => x.toFixed(2)).join(' ')} (${report.machine.cpus} cpus)`,
     '',
-    'shape      params   train tok/s  torch   ratio (best) | gen tok/s  torch   ratio (best)',
+    'training: the ONNX executor (src/model/onnx-train); tfjs: the reference trainer on the same batch',
+    'shape      params   train tok/s  torch   ratio (best)   tfjs ratio | gen tok/s  torch   ratio (best)',
   ];
   for (const s of report.shapes) {
     lines.push(
-      `${s.name.padEnd(10)} ${(s.params / 1e6).toFixed(2)}M  ${f(s.train_tokens_per_s).padStart(9)} ${f(s.torch_train_tokens_per_s).padStart(7)} ${f(s.train_ratio, 2).padStart(6)}x (${f(s.train_ratio_best, 2)}x) | ${f(s.gen_tokens_per_s).padStart(9)} ${f(s.torch_gen_tokens_per_s).padStart(6)} ${f(s.gen_ratio, 2).padStart(6)}x (${f(s.gen_ratio_best, 2)}x)`,
+      `${s.name.padEnd(10)} ${(s.params / 1e6).toFixed(2)}M  ${f(s.train_tokens_per_s).padStart(9)} ${f(s.torch_train_tokens_per_s).padStart(7)} ${f(s.train_ratio, 2).padStart(6)}x (${f(s.train_ratio_best, 2)}x) ${f(s.tfjs_train_ratio, 2).padStart(6)}x | ${f(s.gen_tokens_per_s).padStart(9)} ${f(s.torch_gen_tokens_per_s).padStart(6)} ${f(s.gen_ratio, 2).padStart(6)}x (${f(s.gen_ratio_best, 2)}x)`,
     );
   }
   return lines.join('\n');
@@ -103,12 +104,14 @@ export function register(program: Command): void {
     .option('--repeats <n>', 'timed runs per measurement (median reported)', integerOption('repeats', 1, 1000), 5)
     .option('--warmup <n>', 'untimed runs before timing', integerOption('warmup', 0, 1000), 2)
     .option('--no-torch', 'skip the PyTorch reference')
+    .option('--no-tfjs', 'skip timing the tfjs reference trainer')
     .option('--python <path>', "python with torch (Debian's own)", '/usr/bin/python3')
-    .action(async (opts: { json?: boolean; repeats: number; warmup: number; torch: boolean; python: string }) => {
+    .action(async (opts: { json?: boolean; repeats: number; warmup: number; torch: boolean; tfjs: boolean; python: string }) => {
       const report = await benchModel({
         repeats: opts.repeats,
         warmup: opts.warmup,
         noTorch: !opts.torch,
+        noTfjs: !opts.tfjs,
         python: opts.python,
       });
       process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderModelCard, type ModelCardInput } from './model-card.js';
+
+const input: ModelCardInput = {
+  command: 'perceptrl pretrain --config configs/pretrain.yaml',
+  recipePath: 'configs/pretrain.yaml',
+  model: { params: 1_400_000, config: { imageSize: 64 }, bytes: 2_900_000, dtype: 'F16' },
+  data: { seed: 1, batchSize: 32, steps: 6000, sources: [{ task: 'grounding', weight: 3 }, { task: 'counting', weight: 1 }] },
+  heldout: { seed: 900001, hash: 'abcdef0123456789abcdef', perTask: 200 },
+  stepSeconds: 3900,
+  finalLoss: 0.25,
+  rows: [
+    { task: 'grounding', weight: 3, score: 0.4123, accuracy: 0.35, n: 200, blind: 0.012 },
+    { task: 'counting', weight: 1, score: 0.6, accuracy: 0.6, n: 200, blind: null },
+  ],
+  curve: [
+    { step: 1000, scores: { grounding: 0.1, counting: 0.3 }, accuracy: { grounding: 0.05, counting: 0.3 } },
+    { step: 2000, scores: { grounding: 0.2, counting: 0.5 }, accuracy: { grounding: 0.1, counting: 0.5 } },
+  ],
+  curvePerTask: 50,
+  machine: '2 cores',
+};
+
+test('model card: command, mix shares, time, final table with blind baseline, curve table and chart', async () => {
+  const { markdown, curveSvg } = await renderModelCard(input);
+  assert.ok(markdown.includes('perceptrl pretrain --config configs/pretrain.yaml'));
+  assert.ok(markdown.includes('6000 steps × batch 32 = 192000 samples'));
+  assert.ok(markdown.includes('grounding: weight 3 (75.0 % of samples)'));
+  assert.ok(markdown.includes('65 minutes of optimizer steps'));
+  assert.ok(markdown.includes('| grounding | 3 | 41.2 | 35.0 | 1.2 | 200 |'), markdown);
+  assert.ok(markdown.includes('| counting | 1 | 60.0 | 60.0 | n/a | 200 |'));
+  assert.ok(markdown.includes('| grounding | 10.0 | 20.0 |'));
+  assert.ok(markdown.includes('F16, 2.9 MB'));
+  assert.match(curveSvg, /^<svg/);
+  assert.ok(curveSvg.includes('counting'), 'the chart has a line per task');
+});

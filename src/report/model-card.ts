@@ -1,0 +1,117 @@
+/**
+ * The model card of a pre-trained checkpoint (models/base/README.md, issue 4): the command that made
+ * it, the data mix and seeds, the time, the per-task held-out table with an image-blind baseline, and
+ * the held-out curve over pre-training (curve.svg beside it). Pure rendering: the CLI
+ * (`perceptrl model-card`) gathers the numbers.
+ *
+ * The image-blind baseline gives each held-out item the reference response of the next item of the
+ * same task: the right format and plausible content, but not about this image. A model that does not
+ * look at the image cannot beat it on average, so "above chance" is measured, not asserted.
+ */
+import { lineChartSvg, type CurvePoint } from './charts.js';
+
+export interface CardEval {
+  step: number;
+  scores: Record<string, number>;
+  accuracy: Record<string, number>;
+}
+
+export interface CardTaskRow {
+  task: string;
+  weight: number;
+  score: number;
+  accuracy: number;
+  n: number;
+  /** Image-blind baseline on the same items (null when the task has no reference responses). */
+  blind: number | null;
+}
+
+export interface ModelCardInput {
+  command: string;
+  recipePath: string;
+  model: { params: number; config: Record<string, unknown>; bytes: number; dtype: string };
+  data: { seed: number; batchSize: number; steps: number; sources: { task: string; weight: number }[] };
+  heldout: { seed: number; hash: string; perTask: number };
+  /** Sum of optimizer-step seconds (data rendering included, evaluations excluded). */
+  stepSeconds: number;
+  finalLoss: number;
+  /** Rows evaluated on the RL tasks' held-out set (n per task) at the end. */
+  rows: CardTaskRow[];
+  /** Pre-training's periodic evaluations (every task, fewer items). */
+  curve: CardEval[];
+  curvePerTask: number;
+  machine: string;
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1);
+
+/** Markdown table of the final evaluation, blind baseline beside each score. */
+function finalTable(rows: readonly CardTaskRow[]): string[] {
+  return [
+    '| task | mix weight | held-out score | accuracy (score ≥ 0.5) | image-blind baseline | n |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.task} | ${r.weight} | ${pct(r.score)} | ${pct(r.accuracy)} | ${r.blind === null ? 'n/a' : pct(r.blind)} | ${r.n} |`),
+  ];
+}
+
+/** Markdown table of the curve: one row per task, one column per evaluation step. */
+function curveTable(curve: readonly CardEval[]): string[] {
+  if (curve.length === 0) return ['(no evaluations)'];
+  const tasks = Object.keys(curve[0]!.scores);
+  return [
+    `| task | ${curve.map((e) => `step ${e.step}`).join(' | ')} |`,
+    `|---|${curve.map(() => '---:').join('|')}|`,
+    ...tasks.map((t) => `| ${t} | ${curve.map((e) => (e.scores[t] === undefined ? '' : pct(e.scores[t]!))).join(' | ')} |`),
+  ];
+}
+
+export async function renderModelCard(input: ModelCardInput): Promise<{ markdown: string; curveSvg: string }> {
+  const points: CurvePoint[] = input.curve.flatMap((e) => Object.entries(e.scores).map(([source, value]) => ({ step: e.step, source, value })));
+  const curveSvg = await lineChartSvg(points, `held-out score during pre-training (${input.curvePerTask} items per task)`, 'score');
+  const totalWeight = input.data.sources.reduce((s, x) => s + x.weight, 0);
+  const minutes = (input.stepSeconds / 60).toFixed(0);
+  const markdown = [
+    '# models/base: the embedded VLM\'s base checkpoint',
+    '',
+    `A ${(input.model.params / 1e6).toFixed(2)}M-parameter vision-language model (ViT-style patch encoder + decoder-only`,
+    'transformer, src/model/config.ts), pre-trained here on the gym\'s reference responses in the response format real',
+    'VLMs use (`<think>…</think><answer>…</answer>`, `bbox_2d` JSON), so every verifier applies unchanged. It is the',
+    'starting point of `npm start` (configs/default.yaml: RL on grounding, counting and detection).',
+    '',
+    '## How it was made',
+    '',
+    '```',
+    input.command,
+    '```',
+    '',
+    `- Recipe: \`${input.recipePath}\` (AdamW, cosine schedule, ${input.data.steps} steps × batch ${input.data.batchSize} = ${input.data.steps * input.data.batchSize} samples).`,
+    `- Time: ${minutes} minutes of optimizer steps (data rendering included, evaluations not) on ${input.machine}; final training loss ${input.finalLoss.toFixed(3)}.`,
+    `- Weights: ${input.model.dtype}, ${(input.model.bytes / 1e6).toFixed(1)} MB (model.safetensors); config.json and tokenizer.json beside it.`,
+    `- Data: procedural gym items, data seed ${input.data.seed} (the pre-training seed range of src/train/seeds.ts, disjoint from RL's and the held-out range). Mix:`,
+    '',
+    ...input.data.sources.map((s) => `  - ${s.task}: weight ${s.weight} (${pct(s.weight / totalWeight)} % of samples)`),
+    '',
+    '## Held-out scores',
+    '',
+    `Greedy decoding on the frozen held-out set (gym seed ${input.heldout.seed}, ${input.heldout.perTask} items per task, content hash`,
+    `\`${input.heldout.hash.slice(0, 16)}…\`): the same items RL's before/after numbers use. Scores are each task's verifier,`,
+    'normalised to [0, 1], in percent. The image-blind baseline scores each item with the reference answer of another item',
+    'of the same task: what a model that ignores the image can reach.',
+    '',
+    ...finalTable(input.rows),
+    '',
+    `## Curve (every task, ${input.curvePerTask} held-out items each)`,
+    '',
+    '![held-out score during pre-training](curve.svg)',
+    '',
+    ...curveTable(input.curve),
+    '',
+    '## Model config',
+    '',
+    '```json',
+    JSON.stringify(input.model.config, null, 2),
+    '```',
+    '',
+  ].join('\n');
+  return { markdown, curveSvg };
+}
