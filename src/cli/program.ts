@@ -3,6 +3,7 @@
  * Every command accepts `--help`; the data-producing ones accept `--json`.
  */
 import { Command } from 'commander';
+import { register as registerCompare } from './commands/compare.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerEval } from './commands/eval.js';
 import { register as registerExport } from './commands/export.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerLaunch(program);
   registerTrain(program);
+  registerCompare(program);
   return program;
 }
 

@@ -12,7 +12,7 @@ export interface CurvePoint {
 }
 
 /** A line chart of `value` against `step`, coloured by `source`. */
-export async function lineChartSvg(points: readonly CurvePoint[], title: string, yTitle: string): Promise<string> {
+export async function lineChartSvg(points: readonly CurvePoint[], title: string, yTitle: string, xTitle = 'step'): Promise<string> {
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
@@ -21,7 +21,7 @@ export async function lineChartSvg(points: readonly CurvePoint[], title: string,
     data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'line', point: points.length <= 60 },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd', tickMinStep: 1 } },
+      x: { field: 'step', type: 'quantitative', title: xTitle, axis: { format: 'd', tickMinStep: 1 } },
       y: { field: 'value', type: 'quantitative', title: yTitle },
       color: { field: 'source', type: 'nominal', title: 'data source', legend: { labelLimit: 300 } },
     },
