@@ -40,3 +40,23 @@ test('init is deterministic per seed and per tensor', () => {
   const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
   assert.ok(Math.abs(std - 0.02) < 0.002, `std ${std}`);
 });
+
+test('patch positions start as 2-D sines and cosines: unit amplitude, one distinct row per patch, column and row separable', () => {
+  const config = parseModelConfig({ encoderWidth: 16, encoderHeads: 2 });
+  const pos = initParams(config, 1).get('enc.pos')!;
+  const W = 16;
+  const side = 8;
+  assert.equal(pos.length, side * side * W);
+  assert.ok(pos.every((v) => v >= -1 && v <= 1));
+  const row = (p: number) => Array.from(pos.subarray(p * W, (p + 1) * W));
+  // patch (r, c) = r * 8 + c: the first half of the channels depends on the column only, the second on the row only
+  assert.deepEqual(row(0 * side + 3).slice(0, 8), row(5 * side + 3).slice(0, 8));
+  assert.deepEqual(row(2 * side + 0).slice(8), row(2 * side + 7).slice(8));
+  const keys = new Set(Array.from({ length: side * side }, (_, p) => row(p).map((v) => v.toFixed(4)).join(',')));
+  assert.equal(keys.size, side * side, 'every patch has its own position code');
+  assert.ok(Math.abs(pos[0 * W + 4]! - 1) < 1e-6, 'cos(0) = 1 at the first patch');
+  // the seed does not move them; "normal" restores the GPT-2 init
+  assert.deepEqual(initParams(config, 2).get('enc.pos'), pos);
+  const normal = initParams(parseModelConfig({ encoderWidth: 16, encoderHeads: 2, positionInit: 'normal' }), 1).get('enc.pos')!;
+  assert.ok(Math.sqrt(normal.reduce((s, v) => s + v * v, 0) / normal.length) < 0.03);
+});

@@ -14,7 +14,7 @@ import { modelDims } from './config.js';
 export interface ParamSpec {
   name: string;
   shape: number[];
-  init: 'normal' | 'zeros' | 'ones';
+  init: 'normal' | 'zeros' | 'ones' | 'sincos2d';
   /** Std of a normal init. */
   std: number;
 }
@@ -62,7 +62,7 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const specs: ParamSpec[] = [
     { name: 'enc.patch.w', shape: [dims.patchDim, We], init: 'normal', std },
     { name: 'enc.patch.b', shape: [We], init: 'zeros', std: 0 },
-    { name: 'enc.pos', shape: [dims.patches, We], init: 'normal', std },
+    { name: 'enc.pos', shape: [dims.patches, We], init: config.positionInit, std },
   ];
   for (let i = 0; i < config.encoderLayers; i++) {
     specs.push(...blockSpecs('enc', i, We, We * config.mlpRatio, Math.max(1, config.encoderLayers), std));
@@ -103,6 +103,7 @@ export function initParams(config: ModelConfig, seed: number): ModelParams {
   for (const spec of paramSpecs(config)) {
     const data = new Float32Array(sizeOf(spec.shape));
     if (spec.init === 'ones') data.fill(1);
+    else if (spec.init === 'sincos2d') sincos2d(data, spec.shape[0]!, spec.shape[1]!);
     else if (spec.init === 'normal') {
       const rng = new Rng(`${seed}/${spec.name}`);
       for (let i = 0; i < data.length; i++) data[i] = rng.normal() * spec.std;
@@ -110,6 +111,29 @@ export function initParams(config: ModelConfig, seed: number): ModelParams {
     params.set(spec.name, data);
   }
   return params;
+}
+
+/**
+ * 2-D sine-cosine positions (MAE's fixed table, here the init of a trained one) for a square grid of
+ * `patches` cells and `width` channels: a quarter of the channels each for sin(column·w), cos(column·w),
+ * sin(row·w), cos(row·w), with frequencies w spread linearly up to just below Nyquist (pi per cell),
+ * since the grids here are small (8x8 by default) and MAE's log-spaced frequencies would leave most
+ * channels nearly constant. Channels beyond a multiple of 4 stay 0.
+ */
+export function sincos2d(out: Float32Array, patches: number, width: number): void {
+  const side = Math.round(Math.sqrt(patches));
+  const quarter = Math.floor(width / 4);
+  for (let p = 0; p < patches; p++) {
+    const row = Math.floor(p / side);
+    const col = p % side;
+    for (let k = 0; k < quarter; k++) {
+      const w = (Math.PI * (k + 1)) / (quarter + 1);
+      out[p * width + k] = Math.sin(col * w);
+      out[p * width + quarter + k] = Math.cos(col * w);
+      out[p * width + 2 * quarter + k] = Math.sin(row * w);
+      out[p * width + 3 * quarter + k] = Math.cos(row * w);
+    }
+  }
 }
 
 /** A deep copy (executors own their copies; callers may keep theirs). */

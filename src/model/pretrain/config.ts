@@ -13,6 +13,7 @@ import { parseModelConfig } from '../config.js';
 const sourceSchema = z.strictObject({
   task: z.string().min(1).describe('Gym task (DESIGN.md section 10).'),
   weight: z.number().positive().default(1).describe('Relative share in each batch (default 1).'),
+  difficulty: z.number().int().min(1).max(5).nullable().default(null).describe('Fixed gym difficulty 1-5 (default null: drawn per sample). Held-out evaluation keeps the drawn mix.'),
 });
 
 export const pretrainConfigSchema = z.strictObject({

@@ -63,9 +63,10 @@ export async function runPretrain(config: PretrainConfig, options: PretrainOptio
   await mkdir(config.out, { recursive: true });
   await writeFile(join(config.out, 'config.json'), `${JSON.stringify({ ...config, resolved_model: modelConfig }, null, 2)}\n`);
 
-  const sourceConfigs: DataSourceConfig[] = config.data.sources.map((s) => ({ task: s.task, weight: s.weight, difficulty: null, image_size: null, verifier: null }));
+  const sourceConfigs: DataSourceConfig[] = config.data.sources.map((s) => ({ task: s.task, weight: s.weight, difficulty: s.difficulty, image_size: null, verifier: null }));
   const sources = gymSources(sourceConfigs, config.data.seed, modelConfig.imageSize);
-  const heldout = buildHeldout(sourceConfigs, config.eval.heldout_per_task, config.eval.heldout_seed, modelConfig.imageSize);
+  // the held-out set is RL's: each task once, difficulty drawn per item whatever the training mix fixes
+  const heldout = buildHeldout(sourceConfigs.map((s) => ({ ...s, difficulty: null })), config.eval.heldout_per_task, config.eval.heldout_seed, modelConfig.imageSize);
   const registry = defaultRegistry();
   let cursor = meta.cursor;
   const evals = [...meta.evals];
