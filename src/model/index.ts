@@ -28,7 +28,7 @@ import { Tokenizer } from './tokenizer/index.js';
 
 export type { ImageOptions, ModelBatch } from './batch.js';
 export { imagePatches } from './batch.js';
-export { loadCheckpoint, saveCheckpoint } from './checkpoint/index.js';
+export { checkpointWeights, loadCheckpoint, saveCheckpoint } from './checkpoint/index.js';
 export type { Checkpoint, OptimizerState, SaveOptions } from './checkpoint/index.js';
 export { modelConfigSchema, modelDims, parseModelConfig } from './config.js';
 export type { ModelConfig, ModelConfigInput } from './config.js';

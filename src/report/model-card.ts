@@ -29,7 +29,7 @@ export interface CardTaskRow {
 export interface ModelCardInput {
   command: string;
   recipePath: string;
-  model: { params: number; config: Record<string, unknown>; bytes: number; dtype: string };
+  model: { params: number; config: Record<string, unknown>; bytes: number | null; dtype: string };
   data: { seed: number; batchSize: number; steps: number; sources: { task: string; weight: number }[] };
   heldout: { seed: number; hash: string; perTask: number };
   /** Sum of optimizer-step seconds (data rendering included, evaluations excluded). */
@@ -86,7 +86,7 @@ export async function renderModelCard(input: ModelCardInput): Promise<{ markdown
     '',
     `- Recipe: \`${input.recipePath}\` (AdamW, cosine schedule, ${input.data.steps} steps × batch ${input.data.batchSize} = ${input.data.steps * input.data.batchSize} samples).`,
     `- Time: ${minutes} minutes of optimizer steps (data rendering included, evaluations not) on ${input.machine}; final training loss ${input.finalLoss.toFixed(3)}.`,
-    `- Weights: ${input.model.dtype}, ${(input.model.bytes / 1e6).toFixed(1)} MB (model.safetensors); config.json and tokenizer.json beside it.`,
+    `- Weights: ${input.model.dtype}, ${input.model.bytes === null ? 'size not recorded' : `${(input.model.bytes / 1e6).toFixed(1)} MB`} (model.safetensors); config.json and tokenizer.json beside it.`,
     `- Data: procedural gym items, data seed ${input.data.seed} (the pre-training seed range of src/train/seeds.ts, disjoint from RL's and the held-out range). Mix:`,
     '',
     ...input.data.sources.map((s) => `  - ${s.task}: weight ${s.weight} (${pct(s.weight / totalWeight)} % of samples)`),

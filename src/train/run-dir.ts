@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, readFile, rename, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DataError } from '../util/errors.js';
 
 export const FILES = {
   recipe: 'recipe.yaml',
@@ -73,13 +74,23 @@ export async function truncateJsonl(path: string, maxStep: number): Promise<void
   await writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
 }
 
+/** The records of a JSONL file ([] when it does not exist); a bad line is a DataError naming `path:line`. */
 export async function readJsonl<T>(path: string): Promise<T[]> {
+  let text: string;
   try {
-    return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+    text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  return text.split('\n').flatMap((line, i) => {
+    if (!line.trim()) return [];
+    try {
+      return [JSON.parse(line) as T];
+    } catch {
+      throw new DataError(`${path}:${i + 1}`, 'not a JSON line');
+    }
+  });
 }
 
 export interface LatestCheckpoint {

@@ -6,11 +6,11 @@
  * comparison), one after the other so they do not share the cores. Writes DIR/compare.json,
  * DIR/compare.md (src/report/compare.ts) and DIR/reward.svg; each run keeps its own folder.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { compareTable, rewardCurveSvg, type CompareRow } from '../../report/compare.js';
-import { loadRecipe, startRun } from '../../train/index.js';
+import { FILES, loadRecipe, readJsonl, startRun } from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
 import { reportCommandError } from '../options.js';
 import { progressHooks } from './train.js';
@@ -26,11 +26,9 @@ interface CompareFlags {
 
 /** Mean training reward of each step (source "all") against cumulated step seconds. */
 async function rewardsOf(runDir: string): Promise<{ seconds: number; reward: number }[]> {
-  const lines = (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).split('\n').filter((l) => l.trim());
   let seconds = 0;
   const out: { seconds: number; reward: number }[] = [];
-  for (const line of lines) {
-    const m = JSON.parse(line) as Record<string, unknown>;
+  for (const m of await readJsonl<Record<string, unknown>>(join(runDir, FILES.metrics))) {
     if (m.source !== 'all') continue;
     seconds += typeof m['time/step'] === 'number' ? m['time/step'] : 0;
     if (typeof m['reward/mean'] === 'number') out.push({ seconds, reward: m['reward/mean'] });

@@ -5,14 +5,14 @@
  * tasks' frozen held-out set, with the image-blind baseline on the same items. Thin: reads files,
  * calls src/train and src/report.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { countParams, parseModelConfig } from '../../model/index.js';
+import { checkpointWeights, countParams } from '../../model/index.js';
 import { EmbeddedPolicy } from '../../policy/index.js';
 import { renderModelCard, type CardEval, type CardTaskRow } from '../../report/model-card.js';
-import { blindBaseline, buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy } from '../../train/index.js';
+import { blindBaseline, buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, readJsonl } from '../../train/index.js';
 import { DataError } from '../../util/errors.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { integerOption, reportCommandError } from '../options.js';
@@ -35,31 +35,17 @@ interface RunRecipe {
   resolved_model: Record<string, unknown>;
 }
 
-async function jsonLines<T>(path: string): Promise<T[]> {
-  const text = await readFile(path, 'utf8');
-  return text.split('\n').filter((l) => l.trim()).map((line, i) => {
-    try {
-      return JSON.parse(line) as T;
-    } catch {
-      throw new DataError(`${path}:${i + 1}`, 'not a JSON line');
-    }
-  });
-}
-
-/** The dtype of the first tensor in a safetensors header (F16 for the exported base). */
-async function safetensorsDtype(path: string): Promise<string> {
-  const bytes = await readFile(path);
-  const length = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8')) as Record<string, { dtype?: string }>;
-  const first = Object.entries(header).find(([k]) => k !== '__metadata__');
-  return first?.[1].dtype ?? 'unknown';
+/** A run file's records; the card needs at least one (a missing file is an error, not an empty card). */
+async function records<T>(path: string): Promise<T[]> {
+  const lines = await readJsonl<T>(path);
+  if (lines.length === 0) throw new DataError(path, 'missing or empty: not a finished pre-training run folder?');
+  return lines;
 }
 
 async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown>> {
   const recipe = JSON.parse(await readFile(join(flags.run, 'config.json'), 'utf8')) as RunRecipe;
-  const metrics = await jsonLines<{ loss: number; seconds: number }>(join(flags.run, 'metrics.jsonl'));
-  const curve = await jsonLines<CardEval>(join(flags.run, 'eval.jsonl'));
-  const weights = join(flags.checkpoint, 'model.safetensors');
+  const metrics = await records<{ loss: number; seconds: number }>(join(flags.run, 'metrics.jsonl'));
+  const curve = await records<CardEval>(join(flags.run, 'eval.jsonl'));
   const tasks = flags.tasks.split(',').map((t) => t.trim()).filter(Boolean);
   const policy = await EmbeddedPolicy.load(flags.checkpoint, { promptStyle: recipe.model.prompt_style });
   const config = policy.model.config;
@@ -80,7 +66,7 @@ async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown
   const card = await renderModelCard({
     command: flags.recipe,
     recipePath: flags.recipe.match(/--config\s+(\S+)/)?.[1] ?? 'configs/pretrain.yaml',
-    model: { params: countParams(parseModelConfig(config)), config: { ...config }, bytes: (await stat(weights)).size, dtype: await safetensorsDtype(weights) },
+    model: { params: countParams(config), config: { ...config }, ...(await checkpointWeights(flags.checkpoint)) },
     data: { seed: recipe.data.seed, batchSize: recipe.train.batch_size, steps: metrics.length, sources: recipe.data.sources },
     heldout: { seed: result.heldout_seed, hash: result.heldout_hash, perTask: flags.n },
     stepSeconds: metrics.reduce((s, m) => s + m.seconds, 0),

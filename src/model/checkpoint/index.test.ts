@@ -9,7 +9,7 @@ import { tinyBatch, tinyConfig } from '../testing/tiny.js';
 import { initTfjs, type TfjsRuntime } from '../tfjs/runtime.js';
 import { meanNll, TfjsTrainer } from '../tfjs/trainer.js';
 import { Tokenizer } from '../tokenizer/index.js';
-import { loadCheckpoint, saveCheckpoint } from './index.js';
+import { checkpointWeights, loadCheckpoint, saveCheckpoint } from './index.js';
 import { decodeSafetensors, encodeSafetensors, fromHalf, toHalf } from './safetensors.js';
 
 let runtime: TfjsRuntime;
@@ -104,4 +104,13 @@ test('half-precision conversion: known values and round-trip error bound (proper
     const back = fromHalf(toHalf(v));
     return Math.abs(back - v) <= Math.max(Math.abs(v) * 2 ** -11, 2 ** -25);
   }), { numRuns: 2000 });
+});
+
+test('checkpointWeights reads the dtype and weight size from config.json alone', async () => {
+  for (const dtype of ['F32', 'F16'] as const) {
+    const dir = join(root, `weights-${dtype}`);
+    await saveCheckpoint(dir, { config, params: initParams(config, 1), tokenizer }, { dtype });
+    assert.deepEqual(await checkpointWeights(dir), { dtype, bytes: (await stat(join(dir, 'model.safetensors'))).size });
+  }
+  await assert.rejects(checkpointWeights(join(root, 'nowhere')), /config\.json: cannot read/);
 });

@@ -112,7 +112,8 @@ async function readChecked(dir: string, name: string, entry: FileEntry | undefin
   return data;
 }
 
-export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+/** A checkpoint folder's config.json, checked for format and version. */
+async function readConfigFile(dir: string): Promise<ConfigFile> {
   const configPath = join(dir, 'config.json');
   const raw = await readFile(configPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new DataError('config.json', `cannot read (${error.code ?? error.message}); not a checkpoint folder?`, configPath);
@@ -126,6 +127,17 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   if (file.format !== CHECKPOINT_FORMAT || file.version !== 1) {
     throw new DataError('config.json', `format ${JSON.stringify(file.format)} v${file.version}, expected ${CHECKPOINT_FORMAT} v1`, configPath);
   }
+  return file;
+}
+
+/** What a checkpoint's config.json records about its weights file, without reading the weights. */
+export async function checkpointWeights(dir: string): Promise<{ dtype: SafeDtype; bytes: number | null }> {
+  const file = await readConfigFile(dir);
+  return { dtype: file.dtype, bytes: file.files?.['model.safetensors']?.bytes ?? null };
+}
+
+export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+  const file = await readConfigFile(dir);
   const config = parseModelConfig(file.model, 'config.json:model');
   const files = file.files ?? {};
   const tokenizer = Tokenizer.fromJSON(JSON.parse((await readChecked(dir, 'tokenizer.json', files['tokenizer.json'])).toString('utf8')));
