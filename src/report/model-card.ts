@@ -30,7 +30,14 @@ export interface ModelCardInput {
   command: string;
   recipePath: string;
   model: { params: number; config: Record<string, unknown>; bytes: number | null; dtype: string };
-  data: { seed: number; batchSize: number; steps: number; sources: { task: string; weight: number }[] };
+  data: {
+    seed: number;
+    batchSize: number;
+    steps: number;
+    sources: { task: string; weight: number; difficulty?: number | null }[];
+    /** Coarse-to-fine number loss schedule (src/model/pretrain/coarse-to-fine.ts), null when off. */
+    fineDigits?: { zero_until: number; full_at: number } | null;
+  };
   heldout: { seed: number; hash: string; perTask: number };
   /** Sum of optimizer-step seconds (data rendering included, evaluations excluded). */
   stepSeconds: number;
@@ -85,11 +92,14 @@ export async function renderModelCard(input: ModelCardInput): Promise<{ markdown
     '```',
     '',
     `- Recipe: \`${input.recipePath}\` (AdamW, cosine schedule, ${input.data.steps} steps × batch ${input.data.batchSize} = ${input.data.steps * input.data.batchSize} samples).`,
+    ...(input.data.fineDigits
+      ? [`- Loss: mean token NLL, with the units digits of multi-digit numbers (box coordinates) at weight 0 until step ${input.data.fineDigits.zero_until}, ramped back to 1 by step ${input.data.fineDigits.full_at} (coarse-to-fine, src/model/pretrain/coarse-to-fine.ts).`]
+      : []),
     `- Time: ${minutes} minutes of optimizer steps (data rendering included, evaluations not) on ${input.machine}; final training loss ${input.finalLoss.toFixed(3)}.`,
     `- Weights: ${input.model.dtype}, ${input.model.bytes === null ? 'size not recorded' : `${(input.model.bytes / 1e6).toFixed(1)} MB`} (model.safetensors); config.json and tokenizer.json beside it.`,
     `- Data: procedural gym items, data seed ${input.data.seed} (the pre-training seed range of src/train/seeds.ts, disjoint from RL's and the held-out range). Mix:`,
     '',
-    ...input.data.sources.map((s) => `  - ${s.task}: weight ${s.weight} (${pct(s.weight / totalWeight)} % of samples)`),
+    ...input.data.sources.map((s) => `  - ${s.task}${s.difficulty ? ` (difficulty ${s.difficulty})` : ''}: weight ${s.weight} (${pct(s.weight / totalWeight)} % of samples)`),
     '',
     '## Held-out scores',
     '',

@@ -28,8 +28,8 @@ interface CardFlags {
 }
 
 interface RunRecipe {
-  data: { seed: number; sources: { task: string; weight: number }[] };
-  train: { steps: number; batch_size: number };
+  data: { seed: number; sources: { task: string; weight: number; difficulty?: number | null }[] };
+  train: { steps: number; batch_size: number; fine_digits?: { zero_until: number; full_at: number } | null };
   eval: { heldout_per_task: number; max_tokens: number; batch_size: number };
   model: { prompt_style: 'full' | 'compact' };
   resolved_model: Record<string, unknown>;
@@ -57,7 +57,8 @@ async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown
   } finally {
     await policy.close();
   }
-  const weightOf = new Map(recipe.data.sources.map((s) => [s.task, s.weight]));
+  const weightOf = new Map<string, number>();
+  for (const s of recipe.data.sources) weightOf.set(s.task, (weightOf.get(s.task) ?? 0) + s.weight);
   const rows: CardTaskRow[] = Object.entries(result.tasks).map(([task, r]) => ({
     task, weight: weightOf.get(task) ?? 0, score: r.score, accuracy: r.accuracy, n: r.n, blind: blindBaseline(registry, heldout.tasks[task]!),
   }));
@@ -67,7 +68,7 @@ async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown
     command: flags.recipe,
     recipePath: flags.recipe.match(/--config\s+(\S+)/)?.[1] ?? 'configs/pretrain.yaml',
     model: { params: countParams(config), config: { ...config }, ...(await checkpointWeights(flags.checkpoint)) },
-    data: { seed: recipe.data.seed, batchSize: recipe.train.batch_size, steps: metrics.length, sources: recipe.data.sources },
+    data: { seed: recipe.data.seed, batchSize: recipe.train.batch_size, steps: metrics.length, sources: recipe.data.sources, fineDigits: recipe.train.fine_digits ?? null },
     heldout: { seed: result.heldout_seed, hash: result.heldout_hash, perTask: flags.n },
     stepSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
     finalLoss: tail.reduce((s, m) => s + m.loss, 0) / Math.max(1, tail.length),

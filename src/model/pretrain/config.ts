@@ -44,6 +44,11 @@ export const pretrainConfigSchema = z.strictObject({
     clip_norm: z.number().min(0).default(1).describe('Global gradient-norm clip (default 1).'),
     beta1: z.number().min(0).max(1).default(0.9).describe('Adam beta1 (default 0.9).'),
     beta2: z.number().min(0).max(1).default(0.95).describe('Adam beta2 (default 0.95).'),
+    fine_digits: z.strictObject({
+      zero_until: z.number().int().min(0).describe('Steps during which the trailing digits of multi-digit numbers have loss weight 0.'),
+      full_at: z.number().int().min(0).describe('Step at which their weight is back to 1 (linear ramp).'),
+    }).nullable().default(null)
+      .describe('Coarse-to-fine number loss (./coarse-to-fine.ts): box coordinates\' units digits weighted 0, then ramped to 1 (default null: plain mean NLL).'),
     max_response_tokens: z.number().int().min(4).default(96)
       .describe('Target tokens kept per sample, EOS included (default 96); longer targets are cut (counted in metrics).'),
   }).prefault({}),
@@ -62,6 +67,10 @@ export type PretrainConfig = z.infer<typeof pretrainConfigSchema>;
 
 export function parsePretrainConfig(value: unknown): PretrainConfig {
   const config = parseOrThrow(pretrainConfigSchema, value ?? {}, 'pretrain', ConfigError);
+  const fine = config.train.fine_digits;
+  if (fine && fine.full_at < fine.zero_until) {
+    throw new ConfigError('pretrain.train.fine_digits.full_at', `must be >= zero_until (${fine.zero_until}), got ${fine.full_at}`);
+  }
   parseModelConfig(config.model.config, 'pretrain.model.config');
   return config;
 }

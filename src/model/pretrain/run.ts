@@ -17,7 +17,7 @@ import { drawBatch, gymSources, type DataCursor } from '../../train/data.js';
 import { buildHeldout, evaluatePolicy } from '../../train/heldout.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { parseModelConfig } from '../config.js';
-import { meanNll } from '../tfjs/trainer.js';
+import { fineDigitWeight, fineDigitWeights, weightedNll } from './coarse-to-fine.js';
 import { learningRate, type PretrainConfig } from './config.js';
 
 export interface PretrainStepInfo {
@@ -83,6 +83,7 @@ export async function runPretrain(config: PretrainConfig, options: PretrainOptio
       let tokens = 0;
       let cut = 0;
       const lr = learningRate(train, step);
+      const fine = fineDigitWeight(train.fine_digits, step);
       if (usable.length > 0) {
         const encoded = await policy.encode(usable.map((item) => item.prompt));
         const rows = usable.map((item, i) => {
@@ -92,11 +93,12 @@ export async function runPretrain(config: PretrainConfig, options: PretrainOptio
           return { prompt: i, tokens: target.slice(0, Math.max(1, room)) };
         });
         tokens = rows.reduce((n, r) => n + r.tokens.length + encoded.promptTokens[r.prompt]!.length, 0);
-        // 2. one AdamW step on the mean token NLL
-        ({ loss, gradNorm } = await policy.step(encoded, rows, meanNll, { lr, weightDecay: train.weight_decay, clipNorm: train.clip_norm, beta1: train.beta1, beta2: train.beta2 }));
+        // 2. one AdamW step on the mean token NLL (trailing digits weighted by the coarse-to-fine schedule)
+        const weights = rows.map((r) => fineDigitWeights(r.tokens.map((t) => policy.model.tokenizer.decode([t])), fine));
+        ({ loss, gradNorm } = await policy.step(encoded, rows, weightedNll(weights), { lr, weightDecay: train.weight_decay, clipNorm: train.clip_norm, beta1: train.beta1, beta2: train.beta2 }));
       }
       const seconds = (performance.now() - t0) / 1000;
-      await appendFile(join(config.out, 'metrics.jsonl'), `${JSON.stringify({ step: step + 1, loss, grad_norm: gradNorm, lr, tokens, seconds, skipped: drawn.items.length - usable.length, cut })}\n`);
+      await appendFile(join(config.out, 'metrics.jsonl'), `${JSON.stringify({ step: step + 1, loss, grad_norm: gradNorm, lr, tokens, seconds, skipped: drawn.items.length - usable.length, cut, fine_digit_weight: fine })}\n`);
       options.onStep?.({ step: step + 1, totalSteps: train.steps, loss, lr, tokensPerSecond: tokens / seconds });
       const done = step + 1;
       // 3. periodic held-out evaluation (greedy, scored by each sample's verifier)
