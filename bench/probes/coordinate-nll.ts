@@ -5,16 +5,20 @@
  * U = its units digit, S = a one-digit value. An image-blind model sits near the prior (about 1.8
  * nats for a leading tens digit, 2.3 for a units digit); localisation shows as x1T / y1T falling.
  *
- *   node --import tsx bench/probes/coordinate-nll.ts models/base [runs/pretrain/checkpoints/last ...] [--n 100]
+ * --difficulty D fixes the gym difficulty (1-5) of the items instead.
+ *
+ *   node --import tsx bench/probes/coordinate-nll.ts models/base [runs/pretrain/checkpoints/last ...] [--n 100] [--difficulty D]
  */
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
 import { buildHeldout } from '../../src/train/heldout.js';
 
 const args = process.argv.slice(2);
-const n = args.includes('--n') ? Number(args[args.indexOf('--n') + 1]) : 100;
-const dirs = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--n');
+const flag = (name: string) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : null);
+const n = flag('n') ?? 100;
+const difficulty = flag('difficulty');
+const dirs = args.filter((a, i) => !a.startsWith('--') && !['--n', '--difficulty'].includes(args[i - 1]!));
 const NAMES = ['x1', 'y1', 'x2', 'y2'];
-const heldout = buildHeldout([{ task: 'grounding', weight: 1, difficulty: null, image_size: null, verifier: null }], n, 900001, 64);
+const heldout = buildHeldout([{ task: 'grounding', weight: 1, difficulty, image_size: null, verifier: null }], n, 900001, 64);
 const items = heldout.tasks.grounding!;
 
 for (const dir of dirs) {

@@ -8,7 +8,13 @@
  *   nounits  the pixel box, units digits weighted 0 (src/model/pretrain/coarse-to-fine.ts)
  *   tens     the box in tens of pixels ("[4, 1, 5, 2]"): every coordinate token is predictable
  *
- *   node --import tsx bench/probes/toy-box-format.ts --variant nounits [--steps 600] [--distract 0] [--threads 2]
+ * With --vary, the prompt and the think repeat "very" 0-8 times ("Where is the very very red square?"),
+ * so the answer sits at a different token position in each sample (as with the gym's varied prompts).
+ *
+ * With --select, the canvas holds a red and a blue square and the prompt names one of them at random:
+ * the model must pick the object the text describes (as grounding does), not a fixed colour.
+ *
+ *   node --import tsx bench/probes/toy-box-format.ts --variant nounits [--steps 600] [--distract 0] [--vary] [--select] [--threads 2]
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { fineDigitWeights, weightedNll } from '../../src/model/pretrain/coarse-to-fine.js';
@@ -22,10 +28,12 @@ const variant = arg('variant', 'full');
 if (!['full', 'nounits', 'tens'].includes(variant)) throw new Error(`--variant must be full, nounits or tens, got ${variant}`);
 const steps = Number(arg('steps', '600'));
 const distract = Number(arg('distract', '0'));
+const vary = args.includes('--vary');
+const select = args.includes('--select');
+const COLORS = { red: '#e03030', blue: '#3050e0' } as const;
 const LR = 2e-3;
-const PROMPT = '<image>\nWhere is the red square?';
 
-interface ToyItem { png: Buffer; text: string }
+interface ToyItem { png: Buffer; prompt: string; text: string }
 
 function toy(rng: Rng): ToyItem {
   const canvas = createCanvas(64, 64);
@@ -37,17 +45,27 @@ function toy(rng: Rng): ToyItem {
   const s = rng.int(8, 14);
   const x = rng.int(10, 63 - s); // x1 >= 10: its first digit is the tens digit
   const y = rng.int(0, 63 - s);
-  g.fillStyle = '#e03030';
+  const target = select && rng.bool(0.5) ? 'blue' : 'red';
+  if (select) {
+    // the other colour's square, placed where it does not overlap the target
+    let ox = 0;
+    let oy = 0;
+    do [ox, oy] = [rng.int(0, 53), rng.int(0, 53)]; while (ox < x + s && ox + 10 > x && oy < y + s && oy + 10 > y);
+    g.fillStyle = COLORS[target === 'red' ? 'blue' : 'red'];
+    g.fillRect(ox, oy, 10, 10);
+  }
+  g.fillStyle = COLORS[target];
   g.fillRect(x, y, s, s);
   const box = [x, y, x + s, y + s].map((v) => (variant === 'tens' ? Math.floor(v / 10) : v));
-  const text = `<think>\nthe red square\n</think>\n<answer>\n[{"bbox_2d": [${box.join(', ')}], "label": "red square"}]\n</answer>`;
-  return { png: canvas.toBuffer('image/png'), text };
+  const very = vary ? 'very '.repeat(rng.int(0, 8)) : '';
+  const text = `<think>\nthe ${very}${target} square\n</think>\n<answer>\n[{"bbox_2d": [${box.join(', ')}], "label": "${target} square"}]\n</answer>`;
+  return { png: canvas.toBuffer('image/png'), prompt: `<image>\nWhere is the ${very}${target} square?`, text };
 }
 
 const policy = await EmbeddedPolicy.create({}, 0, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')) });
 const pieces = (tokens: readonly number[]) => tokens.map((t) => policy.model.tokenizer.decode([t]));
 const encode = (items: readonly ToyItem[]): Promise<EncodedPrompts> =>
-  policy.encode(items.map((it) => ({ text: PROMPT, images: [{ png: it.png, width: 64, height: 64 }] })));
+  policy.encode(items.map((it) => ({ text: it.prompt, images: [{ png: it.png, width: 64, height: 64 }] })));
 
 const probeRng = new Rng('toy-box-format/probe');
 const probeItems = Array.from({ length: 64 }, () => toy(probeRng));
@@ -73,7 +91,7 @@ const rng = new Rng('toy-box-format/train');
 for (let step = 0; step <= steps; step++) {
   if (step % 100 === 0) {
     await policy.sync();
-    console.log(`${variant} step ${step}: leading-digit NLL ${(await leadingDigitNll()).toFixed(3)} nats`);
+    console.log(`${variant}${vary ? ' vary' : ''}${select ? ' select' : ''} step ${step}: leading-digit NLL ${(await leadingDigitNll()).toFixed(3)} nats`);
   }
   if (step === steps) break;
   const items = Array.from({ length: 32 }, () => toy(rng));
