@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Tokenizer } from '../tokenizer/index.js';
 import { meanNll } from '../tfjs/trainer.js';
 import { fineDigitWeight, fineDigitWeights, weightedNll } from './coarse-to-fine.js';
-import { parsePretrainConfig } from './config.js';
+import { loadPretrainConfig, parsePretrainConfig } from './config.js';
 
 test('the fine-digit weight is 0 until zero_until, ramps linearly, and is 1 from full_at (and without a schedule)', () => {
   const s = { zero_until: 100, full_at: 200 };
@@ -42,4 +42,13 @@ test('a fine-digit ramp that ends before it starts is rejected naming the field'
   const sources = [{ task: 'ocr' }];
   assert.throws(() => parsePretrainConfig({ data: { sources }, train: { fine_digits: { zero_until: 10, full_at: 5 } } }), /pretrain\.train\.fine_digits\.full_at/);
   assert.throws(() => parsePretrainConfig({ data: { sources }, train: { fine_digits: { zero_until: 10 } } }), /fine_digits/);
+});
+
+test('configs/pretrain-c2f.yaml (the experiment) parses, ramps the fine digits, and cannot overwrite models/base', async () => {
+  const config = await loadPretrainConfig('configs/pretrain-c2f.yaml');
+  assert.deepEqual(config.train.fine_digits, { zero_until: 2000, full_at: 3000 });
+  assert.equal(config.export, null);
+  assert.notEqual(config.out, 'runs/pretrain');
+  const base = await loadPretrainConfig('configs/pretrain.yaml');
+  assert.equal(base.train.fine_digits, null);
 });

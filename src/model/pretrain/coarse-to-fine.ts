@@ -6,10 +6,11 @@
  * Why: a box answer has four coordinates; their units digits cannot be predicted until the model
  * localises the object, so early on they only add gradient noise, and with Adam that noise shrinks
  * the steps on the learnable part. Measured on a toy (one red square, full box answer, batch 32,
- * lr 2e-3; bench/probes/toy-box-format.ts): the NLL of the first coordinate's leading digit was
- * 1.34 nats after 500 steps with every token weighted, and 0.26 with the units digits at weight 0
- * (0.28 when the answer held the tens digits only). Once the coarse location is learned the units
- * digits become learnable, so the weight returns to 1 and the final objective is the plain mean NLL.
+ * lr 2e-3; bench/probes/toy-box-format.ts, seeds 0-2): the leading digit's NLL left its plateau
+ * (first probe below 1 nat) at step 300 / 200 / 200 with the units digits at weight 0, and at
+ * 300 / 400 / 400 with every token weighted. On the gym it did not help: configs/pretrain-c2f.yaml
+ * left the first coordinate's tens digit at the prior after 3500 steps (bench/probes/README.md), so it
+ * is off in configs/pretrain.yaml. Once the weight is back to 1 the objective is the plain mean NLL.
  */
 import type { Objective } from '../tfjs/trainer.js';
 
