@@ -17,6 +17,7 @@ import { drawBatch, gymSources, type DataCursor } from '../../train/data.js';
 import { buildHeldout, evaluatePolicy } from '../../train/heldout.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { parseModelConfig } from '../config.js';
+import { meanNll } from '../tfjs/trainer.js';
 import { fineDigitWeight, fineDigitWeights, weightedNll } from './coarse-to-fine.js';
 import { learningRate, type PretrainConfig } from './config.js';
 
@@ -93,9 +94,11 @@ export async function runPretrain(config: PretrainConfig, options: PretrainOptio
           return { prompt: i, tokens: target.slice(0, Math.max(1, room)) };
         });
         tokens = rows.reduce((n, r) => n + r.tokens.length + encoded.promptTokens[r.prompt]!.length, 0);
-        // 2. one AdamW step on the mean token NLL (trailing digits weighted by the coarse-to-fine schedule)
-        const weights = rows.map((r) => fineDigitWeights(r.tokens.map((t) => policy.model.tokenizer.decode([t])), fine));
-        ({ loss, gradNorm } = await policy.step(encoded, rows, weightedNll(weights), { lr, weightDecay: train.weight_decay, clipNorm: train.clip_norm, beta1: train.beta1, beta2: train.beta2 }));
+        // 2. one AdamW step on the mean token NLL (trailing digits down-weighted while the coarse-to-fine ramp is below 1)
+        const objective = fine < 1
+          ? weightedNll(rows.map((r) => fineDigitWeights(r.tokens.map((t) => policy.model.tokenizer.decode([t])), fine)))
+          : meanNll;
+        ({ loss, gradNorm } = await policy.step(encoded, rows, objective, { lr, weightDecay: train.weight_decay, clipNorm: train.clip_norm, beta1: train.beta1, beta2: train.beta2 }));
       }
       const seconds = (performance.now() - t0) / 1000;
       await appendFile(join(config.out, 'metrics.jsonl'), `${JSON.stringify({ step: step + 1, loss, grad_norm: gradNorm, lr, tokens, seconds, skipped: drawn.items.length - usable.length, cut, fine_digit_weight: fine })}\n`);
