@@ -14,7 +14,10 @@
  * With --select, the canvas holds a red and a blue square and the prompt names one of them at random:
  * the model must pick the object the text describes (as grounding does), not a fixed colour.
  *
- *   node --import tsx bench/probes/toy-box-format.ts --variant nounits [--steps 600] [--distract 0] [--vary] [--select] [--seed 0] [--threads 2]
+ * --digits uses the tokenizer without number pieces (vocab 512), with which every number below was
+ * measured (the default tokenizer has made each coordinate one token since; see gym-box-bridge.ts).
+ *
+ *   node --import tsx bench/probes/toy-box-format.ts --variant nounits --digits [--steps 600] [--distract 0] [--vary] [--select] [--seed 0] [--threads 2]
  *
  * --seed sets the model init and the training stream (the probe images stay fixed). The step at which
  * the loss leaves its plateau varies between seeds (300 to past 500 steps for the same variant), so
@@ -22,6 +25,8 @@
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { fineDigitWeights, weightedNll } from '../../src/model/pretrain/coarse-to-fine.js';
+import { Tokenizer } from '../../src/model/index.js';
+import { defaultPieces, NUMBER_PIECES } from '../../src/model/tokenizer/vocab.js';
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
 import type { EncodedPrompts } from '../../src/policy/types.js';
 import { Rng } from '../../src/util/rng.js';
@@ -67,7 +72,9 @@ function toy(rng: Rng): ToyItem {
   return { png: canvas.toBuffer('image/png'), prompt: `<image>\nWhere is the ${very}${target} square?`, text };
 }
 
-const policy = await EmbeddedPolicy.create({}, seed, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')) });
+const digits = args.includes('--digits');
+const tokenizer = digits ? new Tokenizer(defaultPieces().filter((p) => !NUMBER_PIECES.includes(p))) : new Tokenizer();
+const policy = await EmbeddedPolicy.create(digits ? { vocabSize: 512 } : {}, seed, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')), tokenizer });
 const pieces = (tokens: readonly number[]) => tokens.map((t) => policy.model.tokenizer.decode([t]));
 const encode = (items: readonly ToyItem[]): Promise<EncodedPrompts> =>
   policy.encode(items.map((it) => ({ text: it.prompt, images: [{ png: it.png, width: 64, height: 64 }] })));

@@ -31,8 +31,8 @@ export const modelConfigSchema = z.strictObject({
     .describe('Decoder attention heads (default 4, head size 32); must divide decoderWidth.'),
   mlpRatio: z.number().int().min(1).max(8).default(4)
     .describe('MLP hidden size as a multiple of the width (default 4, as GPT-2).'),
-  vocabSize: z.number().int().min(8).max(65536).default(512)
-    .describe('Output vocabulary (default 512): at least the tokenizer size, padded to a multiple of 64 for matmul efficiency (nanoGPT).'),
+  vocabSize: z.number().int().min(8).max(65536).default(640)
+    .describe('Output vocabulary (default 640): at least the tokenizer size (597 with the number pieces 10-128), padded to a multiple of 64 for matmul efficiency (nanoGPT).'),
   maxTextLength: z.number().int().min(8).max(1024).default(160)
     .describe('Prompt + response tokens the decoder positions cover (default 160).'),
   normEps: z.number().positive().max(1e-2).default(1e-5)

@@ -7,7 +7,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EmbeddedModel, EOS_ID, IMAGE_ID, PAD_ID, BOS_ID, type ModelBatch, type ModelConfigInput, type TrainingExecutor } from '../model/index.js';
+import { EmbeddedModel, EOS_ID, IMAGE_ID, PAD_ID, BOS_ID, type ModelBatch, type ModelConfigInput, type TrainingExecutor, type Tokenizer } from '../model/index.js';
 import { InputError } from '../util/errors.js';
 import { imageToPixels } from './images.js';
 import { countPlaceholders, promptText, type PromptStyle } from './prompt.js';
@@ -25,6 +25,8 @@ export interface EmbeddedPolicyOptions {
   threads?: number;
   /** training executor (default tfjs; onnx is the faster hand-built ONNX backward, src/model/onnx-train). */
   executor?: TrainingExecutor;
+  /** Tokenizer of a new model (`create` only; default: the default vocabulary). A checkpoint brings its own. */
+  tokenizer?: Tokenizer;
 }
 
 export class EmbeddedPolicy implements TrainablePolicy {
@@ -37,7 +39,7 @@ export class EmbeddedPolicy implements TrainablePolicy {
 
   /** A randomly initialised model (tests, toy runs). */
   static async create(config: ModelConfigInput, seed: number, options: EmbeddedPolicyOptions = {}): Promise<EmbeddedPolicy> {
-    const model = await EmbeddedModel.create({ config, seed, runtime: runtimeOf(options), ...executorOf(options) });
+    const model = await EmbeddedModel.create({ config, seed, runtime: runtimeOf(options), ...executorOf(options), ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}) });
     return new EmbeddedPolicy(model, options.promptStyle ?? 'full');
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderModelCard, type ModelCardInput } from './model-card.js';
+import { renderModelCard, sampleShares, type ModelCardInput } from './model-card.js';
 
 const input: ModelCardInput = {
   command: 'perceptrl pretrain --config configs/pretrain.yaml',
@@ -34,4 +34,13 @@ test('model card: command, mix shares, time, final table with blind baseline, cu
   assert.ok(markdown.includes('F16, 2.9 MB'));
   assert.match(curveSvg, /^<svg/);
   assert.ok(curveSvg.includes('counting'), 'the chart has a line per task');
+});
+
+test('sample shares follow the curriculum windows: a source that leaves early has its weight only while in the mix', () => {
+  const sources = [{ task: 'localization', weight: 1, until_step: 50 }, { task: 'grounding', weight: 1 }, { task: 'counting', weight: 2, from_step: 50 }];
+  const shares = sampleShares(sources, 100);
+  // steps 0-49: localization 1/2, grounding 1/2; steps 50-99: grounding 1/3, counting 2/3
+  assert.deepEqual(shares.map((x) => Math.round(x * 1e6) / 1e6), [0.25, 0.416667, 0.333333]);
+  assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  assert.deepEqual(sampleShares([{ task: 'a', weight: 3 }, { task: 'b', weight: 1 }], 10).map((x) => Math.round(x * 1e9) / 1e9), [0.75, 0.25]);
 });

@@ -34,7 +34,7 @@ export interface ModelCardInput {
     seed: number;
     batchSize: number;
     steps: number;
-    sources: { task: string; weight: number; difficulty?: number | null }[];
+    sources: CardSource[];
     /** Coarse-to-fine number loss schedule (src/model/pretrain/coarse-to-fine.ts), null when off. */
     fineDigits?: { zero_until: number; full_at: number } | null;
   };
@@ -61,6 +61,35 @@ function finalTable(rows: readonly CardTaskRow[]): string[] {
   ];
 }
 
+export interface CardSource {
+  task: string;
+  weight: number;
+  difficulty?: number | null;
+  /** Curriculum window (src/model/pretrain/config.ts): in the mix for from_step <= step < until_step. */
+  from_step?: number;
+  until_step?: number | null;
+}
+
+/** Expected share of all samples of the run that each source gives (its window and the others' count). */
+export function sampleShares(sources: readonly CardSource[], steps: number): number[] {
+  const inMix = (s: CardSource, step: number) => step >= (s.from_step ?? 0) && (s.until_step === null || s.until_step === undefined || step < s.until_step);
+  const shares = sources.map(() => 0);
+  for (let step = 0; step < steps; step++) {
+    const total = sources.reduce((sum, s) => sum + (inMix(s, step) ? s.weight : 0), 0);
+    sources.forEach((s, i) => {
+      if (total > 0 && inMix(s, step)) shares[i]! += s.weight / total / steps;
+    });
+  }
+  return shares;
+}
+
+function sourceLine(source: CardSource, share: number, steps: number): string {
+  const from = source.from_step ?? 0;
+  const until = source.until_step ?? null;
+  const window = from > 0 || (until !== null && until < steps) ? `, steps ${from}-${Math.min(until ?? steps, steps)}` : '';
+  return `  - ${source.task}${source.difficulty ? ` (difficulty ${source.difficulty})` : ''}: weight ${source.weight}${window} (${pct(share)} % of samples)`;
+}
+
 /** Markdown table of the curve: one row per task, one column per evaluation step. */
 function curveTable(curve: readonly CardEval[]): string[] {
   if (curve.length === 0) return ['(no evaluations)'];
@@ -75,7 +104,7 @@ function curveTable(curve: readonly CardEval[]): string[] {
 export async function renderModelCard(input: ModelCardInput): Promise<{ markdown: string; curveSvg: string }> {
   const points: CurvePoint[] = input.curve.flatMap((e) => Object.entries(e.scores).map(([source, value]) => ({ step: e.step, source, value })));
   const curveSvg = await lineChartSvg(points, `held-out score during pre-training (${input.curvePerTask} items per task)`, 'score');
-  const totalWeight = input.data.sources.reduce((s, x) => s + x.weight, 0);
+  const shares = sampleShares(input.data.sources, input.data.steps);
   const minutes = (input.stepSeconds / 60).toFixed(0);
   const markdown = [
     '# models/base: the embedded VLM\'s base checkpoint',
@@ -99,7 +128,7 @@ export async function renderModelCard(input: ModelCardInput): Promise<{ markdown
     `- Weights: ${input.model.dtype}, ${input.model.bytes === null ? 'size not recorded' : `${(input.model.bytes / 1e6).toFixed(1)} MB`} (model.safetensors); config.json and tokenizer.json beside it.`,
     `- Data: procedural gym items, data seed ${input.data.seed} (the pre-training seed range of src/train/seeds.ts, disjoint from RL's and the held-out range). Mix:`,
     '',
-    ...input.data.sources.map((s) => `  - ${s.task}${s.difficulty ? ` (difficulty ${s.difficulty})` : ''}: weight ${s.weight} (${pct(s.weight / totalWeight)} % of samples)`),
+    ...input.data.sources.map((s, i) => sourceLine(s, shares[i]!, input.data.steps)),
     '',
     '## Held-out scores',
     '',

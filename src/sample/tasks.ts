@@ -18,6 +18,7 @@ export const TASK_DEFAULT_VERIFIER: Readonly<Record<string, string>> = {
   'transit-map': 'transit-map',
   quality: 'quality',
   search: 'grounding',
+  localization: 'grounding',
   'digits-classification': 'classification',
   'digits-counting': 'counting',
   'digits-grounding': 'grounding',

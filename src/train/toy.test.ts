@@ -28,7 +28,7 @@ test('GRPO on a toy task raises the reward over a few dozen steps', async () => 
   };
   const recipe = parseRecipe({
     name: 'toy', seed: 3,
-    model: { init: 'random', init_seed: 2, vocab_subset: '0123456789', config: { imageSize: 32, patchSize: 16, encoderLayers: 1, encoderWidth: 16, encoderHeads: 2, decoderLayers: 1, decoderWidth: 32, decoderHeads: 2, mlpRatio: 2, vocabSize: 512, maxTextLength: 16 } },
+    model: { init: 'random', init_seed: 2, vocab_subset: '0123456789', config: { imageSize: 32, patchSize: 16, encoderLayers: 1, encoderWidth: 16, encoderHeads: 2, decoderLayers: 1, decoderWidth: 32, decoderHeads: 2, mlpRatio: 2, vocabSize: 640, maxTextLength: 16 } },
     train: { steps: 30, batch_size: 2, group_size: 8, max_new_tokens: 1, minibatch_size: 16, lr: 0.01 },
     rl: { advantage: 'grpo' },
     eval: { heldout_per_task: 0 },

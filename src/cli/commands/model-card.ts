@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkpointWeights, countParams } from '../../model/index.js';
 import { EmbeddedPolicy } from '../../policy/index.js';
-import { renderModelCard, type CardEval, type CardTaskRow } from '../../report/model-card.js';
+import { renderModelCard, type CardEval, type CardSource, type CardTaskRow } from '../../report/model-card.js';
 import { blindBaseline, buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, readJsonl } from '../../train/index.js';
 import { DataError } from '../../util/errors.js';
 import { defaultRegistry } from '../../verifiers/index.js';
@@ -28,7 +28,7 @@ interface CardFlags {
 }
 
 interface RunRecipe {
-  data: { seed: number; sources: { task: string; weight: number; difficulty?: number | null }[] };
+  data: { seed: number; sources: CardSource[] };
   train: { steps: number; batch_size: number; fine_digits?: { zero_until: number; full_at: number } | null };
   eval: { heldout_per_task: number; max_tokens: number; batch_size: number };
   model: { prompt_style: 'full' | 'compact' };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Tokenizer } from '../tokenizer/index.js';
+import { defaultPieces, NUMBER_PIECES } from '../tokenizer/vocab.js';
 import { meanNll } from '../tfjs/trainer.js';
 import { fineDigitWeight, fineDigitWeights, weightedNll } from './coarse-to-fine.js';
 import { loadPretrainConfig, parsePretrainConfig } from './config.js';
@@ -13,7 +14,8 @@ test('the fine-digit weight is 0 until zero_until, ramps linearly, and is 1 from
 });
 
 test('on a tokenized box answer only the trailing digits of multi-digit numbers get the fine weight', () => {
-  const tokenizer = new Tokenizer();
+  // a digit tokenizer (as checkpoints made before the number pieces have, e.g. the first models/base)
+  const tokenizer = new Tokenizer(defaultPieces().filter((p) => !NUMBER_PIECES.includes(p)));
   const text = '<think>\n2 circles\n</think>\n<answer>\n[{"bbox_2d": [4, 48, 54, 107], "label": "circle"}]\n</answer>';
   const pieces = tokenizer.encode(text).map((t) => tokenizer.decode([t]));
   assert.equal(pieces.join(''), text);
@@ -22,6 +24,10 @@ test('on a tokenized box answer only the trailing digits of multi-digit numbers 
   // "48" -> 8, "54" -> 4, "107" -> 0 and 7; the lone "4", the "2" of the count and of bbox_2d keep weight 1
   assert.deepEqual(fine, ['8', '4', '0', '7']);
   assert.equal([...w].filter((v) => v === 1).length, pieces.length - 4);
+  // the default tokenizer has number pieces (every integer up to 128 is one token): nothing is trailing
+  const numbers = new Tokenizer();
+  const whole = numbers.encode(text).map((t) => numbers.decode([t]));
+  assert.deepEqual([...fineDigitWeights(whole, 0)].filter((v) => v === 0), []);
 });
 
 test('weightedNll is meanNll with unit weights, and drops zero-weight tokens from loss and gradient', () => {

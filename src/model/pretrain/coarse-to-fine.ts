@@ -11,6 +11,8 @@
  * 300 / 400 / 400 with every token weighted. On the gym it did not help: configs/pretrain-c2f.yaml
  * left the first coordinate's tens digit at the prior after 3500 steps (bench/probes/README.md), so it
  * is off in configs/pretrain.yaml. Once the weight is back to 1 the objective is the plain mean NLL.
+ * With the default tokenizer's number pieces (src/model/tokenizer/vocab.ts) every integer up to 128
+ * is one token, so for such checkpoints the option only touches larger numbers.
  */
 import type { Objective } from '../tfjs/trainer.js';
 

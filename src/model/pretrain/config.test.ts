@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { learningRate, loadPretrainConfig, parsePretrainConfig } from './config.js';
+import { learningRate, loadPretrainConfig, parsePretrainConfig, sourceActive } from './config.js';
 
 test('configs/pretrain.yaml parses; its seeds sit in the pre-training and held-out ranges', async () => {
   const config = await loadPretrainConfig('configs/pretrain.yaml');
@@ -24,4 +24,20 @@ test('learning rate: linear warm-up to the peak, cosine down to the floor', () =
   assert.ok(Math.abs(learningRate(train, 100) - 1e-3) < 1e-12);
   assert.ok(Math.abs(learningRate(train, 550) - 5.5e-4) < 1e-9); // halfway: floor + (peak - floor) / 2
   assert.ok(Math.abs(learningRate(train, 1000) - 1e-4) < 1e-12);
+});
+
+test('curriculum windows: a source is in the mix from from_step up to (not at) until_step; gaps are rejected', () => {
+  const config = parsePretrainConfig({
+    data: { sources: [{ task: 'localization', until_step: 100 }, { task: 'grounding', from_step: 50 }] },
+    train: { steps: 200 },
+  });
+  const [first, second] = config.data.sources;
+  assert.deepEqual([0, 49, 50, 99, 100, 199].map((step) => [sourceActive(first!, step), sourceActive(second!, step)]), [
+    [true, false], [true, false], [true, true], [true, true], [false, true], [false, true],
+  ]);
+  assert.throws(() => parsePretrainConfig({ data: { sources: [{ task: 'ocr', until_step: 10 }, { task: 'chart', from_step: 20 }] }, train: { steps: 30 } }), /no source is in the mix at step 10/);
+  assert.throws(() => parsePretrainConfig({ data: { sources: [{ task: 'ocr', from_step: 5 }] }, train: { steps: 30 } }), /at step 0/);
+  assert.throws(() => parsePretrainConfig({ data: { sources: [{ task: 'ocr', from_step: 5, until_step: 5 }] } }), /sources\[0\]\.until_step/);
+  // a window that ends after the run is fine
+  assert.doesNotThrow(() => parsePretrainConfig({ data: { sources: [{ task: 'ocr', until_step: 10 }] }, train: { steps: 10 } }));
 });

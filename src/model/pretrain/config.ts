@@ -14,7 +14,17 @@ const sourceSchema = z.strictObject({
   task: z.string().min(1).describe('Gym task (DESIGN.md section 10).'),
   weight: z.number().positive().default(1).describe('Relative share in each batch (default 1).'),
   difficulty: z.number().int().min(1).max(5).nullable().default(null).describe('Fixed gym difficulty 1-5 (default null: drawn per sample). Held-out evaluation keeps the drawn mix.'),
+  from_step: z.number().int().min(0).default(0).describe('First step at which the source is in the mix (default 0).'),
+  until_step: z.number().int().min(1).nullable().default(null)
+    .describe('Step from which the source leaves the mix (default null: never); with from_step, a curriculum (one-object scenes first, then the full mix).'),
 });
+
+export type PretrainSource = z.infer<typeof sourceSchema>;
+
+/** Whether a source is in the mix at `step` (0-based): from_step <= step < until_step. */
+export function sourceActive(source: Pick<PretrainSource, 'from_step' | 'until_step'>, step: number): boolean {
+  return step >= source.from_step && (source.until_step === null || step < source.until_step);
+}
 
 export const pretrainConfigSchema = z.strictObject({
   out: z.string().min(1).default('runs/pretrain').describe('Run folder: checkpoints/, metrics.jsonl, eval.jsonl (default runs/pretrain).'),
@@ -71,6 +81,15 @@ export function parsePretrainConfig(value: unknown): PretrainConfig {
   if (fine && fine.full_at < fine.zero_until) {
     throw new ConfigError('pretrain.train.fine_digits.full_at', `must be >= zero_until (${fine.zero_until}), got ${fine.full_at}`);
   }
+  config.data.sources.forEach((source, i) => {
+    if (source.until_step !== null && source.until_step <= source.from_step) {
+      throw new ConfigError(`pretrain.data.sources[${i}].until_step`, `must be after from_step (${source.from_step}), got ${source.until_step}`);
+    }
+  });
+  // every step draws from some source: check each point where the active set can change
+  const changes = [0, ...config.data.sources.flatMap((s) => [s.from_step, s.until_step ?? 0])].filter((step) => step < config.train.steps);
+  const empty = changes.find((step) => !config.data.sources.some((s) => sourceActive(s, step)));
+  if (empty !== undefined) throw new ConfigError('pretrain.data.sources', `no source is in the mix at step ${empty} (from_step / until_step leave a gap)`);
   parseModelConfig(config.model.config, 'pretrain.model.config');
   return config;
 }

@@ -19,7 +19,7 @@ import { defaultRegistry } from '../../verifiers/index.js';
 import { parseModelConfig } from '../config.js';
 import { meanNll } from '../tfjs/trainer.js';
 import { fineDigitWeight, fineDigitWeights, weightedNll } from './coarse-to-fine.js';
-import { learningRate, type PretrainConfig } from './config.js';
+import { learningRate, sourceActive, type PretrainConfig } from './config.js';
 
 export interface PretrainStepInfo {
   step: number;
@@ -76,7 +76,9 @@ export async function runPretrain(config: PretrainConfig, options: PretrainOptio
     for (let step = meta.step; step < train.steps; step++) {
       const t0 = performance.now();
       // 1. batch: reference responses of the drawn samples (items without one are skipped)
-      const drawn = drawBatch(sources, cursor, train.batch_size, `${config.data.seed}/pretrain/${step}`);
+      // (curriculum: only the sources whose from_step / until_step window holds this step)
+      const active = sources.filter((_, i) => sourceActive(config.data.sources[i]!, step));
+      const drawn = drawBatch(active, cursor, train.batch_size, `${config.data.seed}/pretrain/${step}`);
       cursor = drawn.cursor;
       const usable = drawn.items.filter((item) => typeof item.meta.reference_response === 'string');
       let loss = Number.NaN;

@@ -10,7 +10,7 @@ import { parseModelConfig } from '../config.js';
 export function tinyConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return parseModelConfig({
     imageSize: 32, patchSize: 16, encoderLayers: 1, encoderWidth: 16, encoderHeads: 2,
-    decoderLayers: 2, decoderWidth: 32, decoderHeads: 2, mlpRatio: 2, vocabSize: 512, maxTextLength: 24,
+    decoderLayers: 2, decoderWidth: 32, decoderHeads: 2, mlpRatio: 2, vocabSize: 640, maxTextLength: 24,
     ...overrides,
   });
 }

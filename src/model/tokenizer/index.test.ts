@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { parseModelConfig } from '../config.js';
 import { BOS_ID, EOS_ID, Tokenizer } from './index.js';
+import { MAX_NUMBER_PIECE } from './vocab.js';
 
 const tokenizer = new Tokenizer();
 
-test('vocabulary fits the default 512-token output and covers the response tags as single tokens', () => {
-  assert.ok(tokenizer.size <= 512, `size ${tokenizer.size}`);
+test('vocabulary fits the default output and covers the response tags as single tokens', () => {
+  const { vocabSize } = parseModelConfig({});
+  assert.ok(tokenizer.size <= vocabSize, `size ${tokenizer.size} > vocabSize ${vocabSize}`);
+  assert.ok(vocabSize - tokenizer.size < 64, `vocabSize ${vocabSize} wastes more than one 64-row pad over ${tokenizer.size} tokens`);
   for (const tag of ['<think>', '</think>', '<answer>', '</answer>', '\\boxed{']) {
     assert.equal(tokenizer.encode(tag).length, 1, tag);
   }
@@ -18,6 +22,19 @@ test('a typical response round-trips and is compact', () => {
   const ids = tokenizer.encode(text);
   assert.equal(tokenizer.decode(ids), text);
   assert.ok(ids.length < text.length / 2, `${ids.length} tokens for ${text.length} chars`);
+});
+
+test('every integer up to the largest 128-px coordinate is one token, so a box is four coordinate tokens', () => {
+  for (let n = 0; n <= MAX_NUMBER_PIECE; n++) {
+    const ids = tokenizer.encode(String(n));
+    assert.equal(ids.length, 1, `${n} is ${ids.length} tokens`);
+    assert.equal(tokenizer.decode(ids), String(n));
+  }
+  const pieces = tokenizer.encode('[8, 13, 22, 126]').map((id) => tokenizer.tokenText(id));
+  assert.deepEqual(pieces, ['[', '8', ', ', '13', ', ', '22', ', ', '126', ']']);
+  // larger numbers still round-trip (greedy: the longest leading piece first)
+  assert.deepEqual(tokenizer.encode('1000').map((id) => tokenizer.tokenText(id)), ['100', '0']);
+  assert.equal(tokenizer.decode(tokenizer.encode('3.14159 12345')), '3.14159 12345');
 });
 
 test('greedy longest match is deterministic', () => {
