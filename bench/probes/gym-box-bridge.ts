@@ -19,16 +19,13 @@
  * with number pieces it is the whole value, prior about ln 55 = 4.0 nats.
  */
 import { fineDigitWeights, weightedNll } from '../../src/model/pretrain/coarse-to-fine.js';
-import { Tokenizer } from '../../src/model/index.js';
-import { defaultPieces, NUMBER_PIECES } from '../../src/model/tokenizer/vocab.js';
 import { generateSample } from '../../src/gym/registry.js';
 import { boxesJson, randomRequest } from '../../src/gym/families/scene-tasks/common.js';
 import { generateScene, type ObjectRequest } from '../../src/gym/scene/generate.js';
 import { expressionText, referTo } from '../../src/gym/scene/refer.js';
 import { renderScene } from '../../src/gym/scene/render.js';
-import { EmbeddedPolicy } from '../../src/policy/embedded.js';
-import type { EncodedPrompts } from '../../src/policy/types.js';
 import { Rng } from '../../src/util/rng.js';
+import { encodeItems, firstCoordinateNll, probePolicy, tokenPieces, type BoxItem } from './shared.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
@@ -41,7 +38,7 @@ const bgFixed = args.includes('--bgfixed');
 const digits = args.includes('--digits');
 const LR = 2e-3;
 
-interface Item { png: Buffer; prompt: string; text: string }
+type Item = BoxItem;
 
 /** One training or probe item; `stream` numbers the grounding family's samples when --objects 0. */
 function item(rng: Rng, stream: { seed: number; next: number }): Item {
@@ -66,31 +63,13 @@ function item(rng: Rng, stream: { seed: number; next: number }): Item {
   }
 }
 
-const tokenizer = digits ? new Tokenizer(defaultPieces().filter((p) => !NUMBER_PIECES.includes(p))) : new Tokenizer();
-const policy = await EmbeddedPolicy.create(digits ? { vocabSize: 512 } : {}, seed, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')), tokenizer });
-const pieces = (tokens: readonly number[]) => tokens.map((t) => policy.model.tokenizer.decode([t]));
-const encode = (items: readonly Item[]): Promise<EncodedPrompts> =>
-  policy.encode(items.map((it) => ({ text: it.prompt, images: [{ png: it.png, width: 64, height: 64 }] })));
+const policy = await probePolicy(seed, Number(arg('threads', '2')), digits);
+const pieces = (tokens: readonly number[]) => tokenPieces(policy, tokens);
+const encode = (items: readonly Item[]) => encodeItems(policy, items);
 
 const probeItems = Array.from({ length: 64 }, ((rng, stream) => () => item(rng, stream))(new Rng('bridge/probe'), { seed: 900001, next: 0 }));
 const probeEncoded = await encode(probeItems);
 console.log(`e.g. ${probeItems[0]!.prompt.replace('\n', ' ')} -> ${probeItems[0]!.text.replace(/\n/g, ' ')}`);
-
-/** Mean NLL of the token right after "bbox_2d": [ (the first coordinate's first token). */
-async function firstCoordinateNll(): Promise<number> {
-  const tokens = probeItems.map((it) => policy.tokenize(it.text));
-  const lp = await policy.logprobs(probeEncoded, tokens.map((t, i) => ({ prompt: i, tokens: t })));
-  let sum = 0;
-  probeItems.forEach((it, i) => {
-    const at = it.text.indexOf('[', it.text.indexOf('bbox_2d')) + 1;
-    let pos = 0;
-    pieces(tokens[i]!).forEach((piece, j) => {
-      if (pos === at) sum -= lp[i]![j]!;
-      pos += piece.length;
-    });
-  });
-  return sum / probeItems.length;
-}
 
 const rng = new Rng(`bridge/train/${seed}`);
 const stream = { seed: 12345 + seed, next: 0 };
@@ -98,7 +77,7 @@ const tag = `objects ${objects}${minx ? ` minx ${minx}` : ''}${args.includes('--
 for (let step = 0; step <= steps; step++) {
   if (step % 100 === 0) {
     await policy.sync();
-    console.log(`${tag} step ${step}: first-coordinate NLL ${(await firstCoordinateNll()).toFixed(3)} nats`);
+    console.log(`${tag} step ${step}: first-coordinate NLL ${(await firstCoordinateNll(policy, probeItems, probeEncoded)).toFixed(3)} nats`);
   }
   if (step === steps) break;
   const items = Array.from({ length: 32 }, () => item(rng, stream));

@@ -25,10 +25,7 @@
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { fineDigitWeights, weightedNll } from '../../src/model/pretrain/coarse-to-fine.js';
-import { Tokenizer } from '../../src/model/index.js';
-import { defaultPieces, NUMBER_PIECES } from '../../src/model/tokenizer/vocab.js';
-import { EmbeddedPolicy } from '../../src/policy/embedded.js';
-import type { EncodedPrompts } from '../../src/policy/types.js';
+import { encodeItems, firstCoordinateNll, probePolicy, tokenPieces, type BoxItem } from './shared.js';
 import { Rng } from '../../src/util/rng.js';
 
 const args = process.argv.slice(2);
@@ -43,7 +40,7 @@ const seed = Number(arg('seed', '0'));
 const COLORS = { red: '#e03030', blue: '#3050e0' } as const;
 const LR = 2e-3;
 
-interface ToyItem { png: Buffer; prompt: string; text: string }
+type ToyItem = BoxItem;
 
 function toy(rng: Rng): ToyItem {
   const canvas = createCanvas(64, 64);
@@ -72,32 +69,15 @@ function toy(rng: Rng): ToyItem {
   return { png: canvas.toBuffer('image/png'), prompt: `<image>\nWhere is the ${very}${target} square?`, text };
 }
 
-const digits = args.includes('--digits');
-const tokenizer = digits ? new Tokenizer(defaultPieces().filter((p) => !NUMBER_PIECES.includes(p))) : new Tokenizer();
-const policy = await EmbeddedPolicy.create(digits ? { vocabSize: 512 } : {}, seed, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')), tokenizer });
-const pieces = (tokens: readonly number[]) => tokens.map((t) => policy.model.tokenizer.decode([t]));
-const encode = (items: readonly ToyItem[]): Promise<EncodedPrompts> =>
-  policy.encode(items.map((it) => ({ text: it.prompt, images: [{ png: it.png, width: 64, height: 64 }] })));
+const policy = await probePolicy(seed, Number(arg('threads', '2')), args.includes('--digits'));
+const pieces = (tokens: readonly number[]) => tokenPieces(policy, tokens);
+const encode = (items: readonly ToyItem[]) => encodeItems(policy, items);
 
 const probeRng = new Rng('toy-box-format/probe');
 const probeItems = Array.from({ length: 64 }, () => toy(probeRng));
 const probeEncoded = await encode(probeItems);
-
-/** Mean NLL of the token right after "bbox_2d": [ (the first coordinate's leading digit). */
-async function leadingDigitNll(): Promise<number> {
-  const tokens = probeItems.map((it) => policy.tokenize(it.text));
-  const lp = await policy.logprobs(probeEncoded, tokens.map((t, i) => ({ prompt: i, tokens: t })));
-  let sum = 0;
-  probeItems.forEach((it, i) => {
-    const at = it.text.indexOf('[', it.text.indexOf('bbox_2d')) + 1;
-    let pos = 0;
-    pieces(tokens[i]!).forEach((piece, j) => {
-      if (pos === at) sum -= lp[i]![j]!;
-      pos += piece.length;
-    });
-  });
-  return sum / probeItems.length;
-}
+/** Mean NLL of the first coordinate's leading token on the probe images. */
+const leadingDigitNll = () => firstCoordinateNll(policy, probeItems, probeEncoded);
 
 const rng = new Rng(seed === 0 ? 'toy-box-format/train' : `toy-box-format/train/${seed}`);
 for (let step = 0; step <= steps; step++) {
