@@ -9,6 +9,7 @@
  * look at the image cannot beat it on average, so "above chance" is measured, not asserted.
  */
 import { lineChartSvg, type CurvePoint } from './charts.js';
+import { sourceActive } from '../model/pretrain/config.js';
 
 export interface CardEval {
   step: number;
@@ -65,19 +66,18 @@ export interface CardSource {
   task: string;
   weight: number;
   difficulty?: number | null;
-  /** Curriculum window (src/model/pretrain/config.ts): in the mix for from_step <= step < until_step. */
+  /** Curriculum window: in the mix while `sourceActive` (src/model/pretrain/config.ts) says so. */
   from_step?: number;
   until_step?: number | null;
 }
 
 /** Expected share of all samples of the run that each source gives (its window and the others' count). */
 export function sampleShares(sources: readonly CardSource[], steps: number): number[] {
-  const inMix = (s: CardSource, step: number) => step >= (s.from_step ?? 0) && (s.until_step === null || s.until_step === undefined || step < s.until_step);
   const shares = sources.map(() => 0);
   for (let step = 0; step < steps; step++) {
-    const total = sources.reduce((sum, s) => sum + (inMix(s, step) ? s.weight : 0), 0);
+    const total = sources.reduce((sum, s) => sum + (sourceActive(s, step) ? s.weight : 0), 0);
     sources.forEach((s, i) => {
-      if (total > 0 && inMix(s, step)) shares[i]! += s.weight / total / steps;
+      if (total > 0 && sourceActive(s, step)) shares[i]! += s.weight / total / steps;
     });
   }
   return shares;

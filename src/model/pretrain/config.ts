@@ -19,11 +19,9 @@ const sourceSchema = z.strictObject({
     .describe('Step from which the source leaves the mix (default null: never); with from_step, a curriculum (one-object scenes first, then the full mix).'),
 });
 
-export type PretrainSource = z.infer<typeof sourceSchema>;
-
-/** Whether a source is in the mix at `step` (0-based): from_step <= step < until_step. */
-export function sourceActive(source: Pick<PretrainSource, 'from_step' | 'until_step'>, step: number): boolean {
-  return step >= source.from_step && (source.until_step === null || step < source.until_step);
+/** Whether a source is in the mix at `step` (0-based): from_step <= step < until_step (missing: 0 / never). */
+export function sourceActive(source: { from_step?: number; until_step?: number | null }, step: number): boolean {
+  return step >= (source.from_step ?? 0) && (source.until_step === undefined || source.until_step === null || step < source.until_step);
 }
 
 export const pretrainConfigSchema = z.strictObject({
