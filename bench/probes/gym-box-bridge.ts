@@ -67,7 +67,9 @@ const policy = await probePolicy(seed, Number(arg('threads', '2')), digits);
 const pieces = (tokens: readonly number[]) => tokenPieces(policy, tokens);
 const encode = (items: readonly Item[]) => encodeItems(policy, items);
 
-const probeItems = Array.from({ length: 64 }, ((rng, stream) => () => item(rng, stream))(new Rng('bridge/probe'), { seed: 900001, next: 0 }));
+const probeRng = new Rng('bridge/probe');
+const probeStream = { seed: 900001, next: 0 };
+const probeItems = Array.from({ length: 64 }, () => item(probeRng, probeStream));
 const probeEncoded = await encode(probeItems);
 console.log(`e.g. ${probeItems[0]!.prompt.replace('\n', ' ')} -> ${probeItems[0]!.text.replace(/\n/g, ' ')}`);
 

@@ -3,7 +3,7 @@
  * coordinate's first token of box answers (the token right after `"bbox_2d": [`).
  */
 import { Tokenizer } from '../../src/model/index.js';
-import { defaultPieces, NUMBER_PIECES } from '../../src/model/tokenizer/vocab.js';
+import { defaultPieces } from '../../src/model/tokenizer/vocab.js';
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
 import type { EncodedPrompts } from '../../src/policy/types.js';
 
@@ -14,7 +14,7 @@ export interface BoxItem { png: Buffer; prompt: string; text: string }
  * pieces and vocab 512, as every model had before src/model/tokenizer/vocab.ts made numbers one token.
  */
 export async function probePolicy(seed: number, threads: number, digits: boolean): Promise<EmbeddedPolicy> {
-  const tokenizer = digits ? new Tokenizer(defaultPieces().filter((p) => !NUMBER_PIECES.includes(p))) : new Tokenizer();
+  const tokenizer = digits ? new Tokenizer(defaultPieces({ numbers: false })) : new Tokenizer();
   return EmbeddedPolicy.create(digits ? { vocabSize: 512 } : {}, seed, { promptStyle: 'compact', executor: 'onnx', threads, tokenizer });
 }
 

@@ -75,11 +75,16 @@ export const MAX_NUMBER_PIECE = 128;
 /** "10" ... "128" (see the module docstring). */
 export const NUMBER_PIECES: readonly string[] = Array.from({ length: MAX_NUMBER_PIECE - 9 }, (_, i) => String(i + 10));
 
-/** The default pieces: response tags, phrases, each word with a leading space, bare words, numbers. */
-export function defaultPieces(): string[] {
+/**
+ * The default pieces: response tags, phrases, each word with a leading space, bare words, numbers.
+ * `numbers: false` leaves the number pieces out: the digit vocabulary of checkpoints made before them
+ * (probes and tests that reproduce those measurements).
+ */
+export function defaultPieces(options: { numbers?: boolean } = {}): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const piece of [...RESPONSE_PIECES, ...PHRASES, ...WORDS.map((w) => ` ${w}`), ...BARE_WORDS, ...NUMBER_PIECES]) {
+  const numbers = options.numbers === false ? [] : NUMBER_PIECES;
+  for (const piece of [...RESPONSE_PIECES, ...PHRASES, ...WORDS.map((w) => ` ${w}`), ...BARE_WORDS, ...numbers]) {
     if (piece.length > 1 && !seen.has(piece)) {
       seen.add(piece);
       out.push(piece);
