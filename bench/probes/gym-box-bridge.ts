@@ -9,6 +9,8 @@
  *   --minx P        re-draw scenes whose target box starts left of P px (e.g. 10: x1 always two digits)
  *   --fix k=v,...   fix attributes of every object, e.g. shape=square,color=red,pattern=solid,size=medium
  *   --bgfixed       one grey background instead of the gym's four tints
+ *   --init DIR      start from a checkpoint (e.g. models/base, which already localises one object)
+ *                   instead of a fresh model: isolates binding a description to one of several objects
  *   --digits        the tokenizer without number pieces (every digit its own token, vocab 512), as
  *                   models made before src/model/tokenizer/vocab.ts had them; units digits then get
  *                   loss weight 0 (src/model/pretrain/coarse-to-fine.ts), as the toy's nounits variant
@@ -24,6 +26,7 @@ import { boxesJson, randomRequest } from '../../src/gym/families/scene-tasks/com
 import { generateScene, type ObjectRequest } from '../../src/gym/scene/generate.js';
 import { expressionText, referTo } from '../../src/gym/scene/refer.js';
 import { renderScene } from '../../src/gym/scene/render.js';
+import { EmbeddedPolicy } from '../../src/policy/embedded.js';
 import { Rng } from '../../src/util/rng.js';
 import { encodeItems, firstCoordinateNll, probePolicy, tokenPieces, type BoxItem } from './shared.js';
 
@@ -63,7 +66,10 @@ function item(rng: Rng, stream: { seed: number; next: number }): Item {
   }
 }
 
-const policy = await probePolicy(seed, Number(arg('threads', '2')), digits);
+const init = arg('init', '');
+const policy = init
+  ? await EmbeddedPolicy.load(init, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')) })
+  : await probePolicy(seed, Number(arg('threads', '2')), digits);
 const pieces = (tokens: readonly number[]) => tokenPieces(policy, tokens);
 const encode = (items: readonly Item[]) => encodeItems(policy, items);
 
@@ -75,7 +81,7 @@ console.log(`e.g. ${probeItems[0]!.prompt.replace('\n', ' ')} -> ${probeItems[0]
 
 const rng = new Rng(`bridge/train/${seed}`);
 const stream = { seed: 12345 + seed, next: 0 };
-const tag = `objects ${objects}${minx ? ` minx ${minx}` : ''}${args.includes('--fix') ? ' fixed' : ''}${bgFixed ? ' bgfixed' : ''} ${digits ? 'digits' : 'numbers'} seed ${seed}`;
+const tag = `${init ? `from ${init} ` : ''}objects ${objects}${minx ? ` minx ${minx}` : ''}${args.includes('--fix') ? ' fixed' : ''}${bgFixed ? ' bgfixed' : ''} ${digits ? 'digits' : 'numbers'} seed ${seed}`;
 for (let step = 0; step <= steps; step++) {
   if (step % 100 === 0) {
     await policy.sync();

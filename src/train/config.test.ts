@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../util/errors.js';
-import { applyOverride, loadRecipe, parseRecipe } from './config.js';
+import { applyOverride, heldoutSources, loadRecipe, parseRecipe } from './config.js';
 
 function fieldOf(fn: () => unknown): string {
   try {
@@ -22,6 +22,19 @@ test('an empty recipe takes every default', () => {
   assert.equal(recipe.rl.advantage, 'grpo');
   assert.equal(recipe.model.init, 'random');
   assert.equal(recipe.data.sources[0]!.task, 'digits-counting');
+});
+
+test('the held-out set scores each task as the task does unless eval.spec asks for the training settings', () => {
+  const sources = [
+    { task: 'grounding', difficulty: 1, verifier: { name: 'grounding', params: { thresholded: true } } },
+    { task: 'counting', image_size: 48 },
+  ];
+  const byTask = parseRecipe({ data: { sources } });
+  assert.equal(byTask.eval.spec, 'task');
+  assert.deepEqual(heldoutSources(byTask).map((s) => [s.task, s.difficulty, s.verifier, s.image_size]), [['grounding', null, null, null], ['counting', null, null, 48]]);
+  const byTraining = parseRecipe({ data: { sources }, eval: { spec: 'training' } });
+  assert.deepEqual(heldoutSources(byTraining).map((s) => [s.difficulty, s.verifier?.name ?? null]), [[1, 'grounding'], [null, null]]);
+  assert.equal(fieldOf(() => parseRecipe({ eval: { spec: 'train' } })), 'eval.spec');
 });
 
 test('unknown keys are rejected naming the key itself, at every level', () => {

@@ -79,6 +79,8 @@ const evalSchema = z.strictObject({
     .describe('Gym seed of the held-out set (default 900001; must lie in the held-out range of src/train/seeds.ts).'),
   batch_size: z.number().int().min(1).default(32).describe('Prompts per greedy generation batch (default 32).'),
   max_new_tokens: z.number().int().min(1).nullable().default(null).describe('Evaluation budget (default null: train.max_new_tokens).'),
+  spec: z.enum(['task', 'training']).default('task')
+    .describe('Held-out items and scores: task (default) each task\'s own mix (difficulty drawn, its default verifier), as the model card and `eval model` use, so runs with different rewards or difficulties report the same metric; training: the first training source\'s difficulty and verifier.'),
 });
 
 const logSchema = z.strictObject({
@@ -162,6 +164,12 @@ export async function loadRecipe(file: string, overrides: readonly string[] = []
   const tree = raw as Record<string, unknown>;
   for (const assignment of overrides) applyOverride(tree, assignment);
   return parseRecipe(tree);
+}
+
+/** The sources the held-out set is drawn from: one per task, under `eval.spec`. */
+export function heldoutSources(recipe: Recipe): DataSourceConfig[] {
+  if (recipe.eval.spec === 'training') return recipe.data.sources;
+  return recipe.data.sources.map((source) => ({ ...source, difficulty: null, verifier: null }));
 }
 
 /** The effective evaluation budget. */

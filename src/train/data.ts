@@ -52,11 +52,16 @@ export function gymSource(config: DataSourceConfig, gymSeed: number, defaultImag
   };
 }
 
-/** Sources of a recipe; a task listed twice gets `gym/<task>/<i>` names so metrics stay apart. */
+/** Sources of a recipe; a task listed again gets a `gym/<task>/<i>` name so metrics and cursors stay apart. */
 export function gymSources(configs: readonly DataSourceConfig[], gymSeed: number, imageSize: number): DataSource[] {
-  const counts = new Map<string, number>();
-  for (const c of configs) counts.set(c.task, (counts.get(c.task) ?? 0) + 1);
-  return configs.map((c, i) => gymSource(c, gymSeed, imageSize, (counts.get(c.task) ?? 0) > 1 ? `gym/${c.task}/${i}` : `gym/${c.task}`));
+  // The first source of a task is `gym/<task>`, a later one `gym/<task>/<i>`: adding a source to a
+  // recipe never renames the cursors of the sources before it, so a run resumes with a longer curriculum.
+  const seen = new Set<string>();
+  return configs.map((c, i) => {
+    const name = seen.has(c.task) ? `gym/${c.task}/${i}` : `gym/${c.task}`;
+    seen.add(c.task);
+    return gymSource(c, gymSeed, imageSize, name);
+  });
 }
 
 /** Next index of each source (by name). */

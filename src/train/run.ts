@@ -14,7 +14,7 @@ import { buildSummary, type Summary } from '../report/summary.js';
 import { writeReport } from '../report/index.js';
 import { ConfigError } from '../util/errors.js';
 import { defaultRegistry, type VerifierRegistry } from '../verifiers/index.js';
-import { evalMaxTokens, parseRecipe, type Recipe } from './config.js';
+import { evalMaxTokens, heldoutSources, parseRecipe, type Recipe } from './config.js';
 import { gymSources, type DataCursor, type DataSource } from './data.js';
 import { buildHeldout, evaluatePolicy, type EvalResult, type HeldoutSet } from './heldout.js';
 import {
@@ -113,7 +113,7 @@ async function continueRun(runDir: string, recipe: Recipe, latest: { step: numbe
   const reference: Policy | null = needsReference(recipe.rl) ? await initialPolicy(recipe) : null;
   try {
     const imageSize = (policy as EmbeddedPolicy).model.config.imageSize;
-    const heldout = recipe.eval.heldout_per_task > 0 ? buildHeldout(recipe.data.sources, recipe.eval.heldout_per_task, recipe.eval.heldout_seed, imageSize) : null;
+    const heldout = recipe.eval.heldout_per_task > 0 ? buildHeldout(heldoutSources(recipe), recipe.eval.heldout_per_task, recipe.eval.heldout_seed, imageSize) : null;
     if (heldout) await writeJsonAtomic(join(runDir, FILES.heldout), { seed: heldout.seed, hash: heldout.hash, tasks: Object.fromEntries(Object.entries(heldout.tasks).map(([t, items]) => [t, items.map((i) => i.id)])) });
     const allowedTokens = options.allowedTokens ?? (recipe.model.vocab_subset ? subsetTokens(policy, recipe.model.vocab_subset) : undefined);
     const evaluate = async (p: Policy, phase: 'eval-before' | 'eval-after', step: number): Promise<EvalResult> => {

@@ -26,6 +26,19 @@ test('learning rate: linear warm-up to the peak, cosine down to the floor', () =
   assert.ok(Math.abs(learningRate(train, 1000) - 1e-4) < 1e-12);
 });
 
+test('warm restarts: a continued schedule replays the original up to its end, then warms up and decays again', () => {
+  const base = { lr: 1e-3, warmup_steps: 100, min_lr_ratio: 0.1 };
+  const original = parsePretrainConfig({ data: { sources: [{ task: 'ocr' }] }, train: { ...base, steps: 1000 } }).train;
+  const continued = parsePretrainConfig({ data: { sources: [{ task: 'ocr' }] }, train: { ...base, steps: 1600, restarts: [1000] } }).train;
+  for (const step of [0, 50, 100, 550, 999]) assert.equal(learningRate(continued, step), learningRate(original, step));
+  assert.ok(Math.abs(learningRate(continued, 1000) - 1e-5) < 1e-12); // warm-up again
+  assert.ok(Math.abs(learningRate(continued, 1099) - 1e-3) < 1e-12);
+  assert.ok(Math.abs(learningRate(continued, 1350) - 5.5e-4) < 1e-9); // halfway through the second cosine
+  assert.ok(Math.abs(learningRate(continued, 1600) - 1e-4) < 1e-12);
+  assert.throws(() => parsePretrainConfig({ data: { sources: [{ task: 'ocr' }] }, train: { steps: 100, restarts: [100] } }), /pretrain\.train\.restarts\[0\]/);
+  assert.throws(() => parsePretrainConfig({ data: { sources: [{ task: 'ocr' }] }, train: { steps: 100, restarts: [50, 40] } }), /pretrain\.train\.restarts\[1\]/);
+});
+
 test('curriculum windows: a source is in the mix from from_step up to (not at) until_step; gaps are rejected', () => {
   const config = parsePretrainConfig({
     data: { sources: [{ task: 'localization', until_step: 100 }, { task: 'grounding', from_step: 50 }] },

@@ -46,7 +46,9 @@ export const pretrainConfigSchema = z.strictObject({
     steps: z.number().int().min(1).default(20000).describe('Optimizer steps (default 20000).'),
     batch_size: z.number().int().min(1).default(32).describe('Samples per step (default 32).'),
     lr: z.number().positive().default(1e-3).describe('Peak learning rate (default 1e-3, small-model AdamW).'),
-    warmup_steps: z.number().int().min(0).default(200).describe('Linear warm-up steps (default 200).'),
+    warmup_steps: z.number().int().min(0).default(200).describe('Linear warm-up steps (default 200), at the start and after each restart.'),
+    restarts: z.array(z.number().int().min(1)).default([])
+      .describe('Steps at which the schedule restarts (warm-up, then cosine to the next restart or the end; default none): continues a finished run with the same schedule up to its old end.'),
     min_lr_ratio: z.number().min(0).max(1).default(0.1).describe('Cosine decay floor as a fraction of lr (default 0.1, nanoGPT).'),
     weight_decay: z.number().min(0).default(0.1).describe('AdamW decoupled decay on matrices (default 0.1).'),
     clip_norm: z.number().min(0).default(1).describe('Global gradient-norm clip (default 1).'),
@@ -88,6 +90,10 @@ export function parsePretrainConfig(value: unknown): PretrainConfig {
   const changes = [0, ...config.data.sources.flatMap((s) => [s.from_step, s.until_step ?? 0])].filter((step) => step < config.train.steps);
   const empty = changes.find((step) => !config.data.sources.some((s) => sourceActive(s, step)));
   if (empty !== undefined) throw new ConfigError('pretrain.data.sources', `no source is in the mix at step ${empty} (from_step / until_step leave a gap)`);
+  const restarts = config.train.restarts;
+  restarts.forEach((r, k) => {
+    if (r >= config.train.steps || (k > 0 && r <= restarts[k - 1]!)) throw new ConfigError(`pretrain.train.restarts[${k}]`, `must increase and stay below train.steps (${config.train.steps}), got ${r}`);
+  });
   parseModelConfig(config.model.config, 'pretrain.model.config');
   return config;
 }
@@ -102,11 +108,18 @@ export async function loadPretrainConfig(path: string): Promise<PretrainConfig> 
   return parsePretrainConfig(parseYaml(text));
 }
 
-/** Learning rate at `step` (0-based): linear warm-up, then cosine decay to min_lr_ratio * lr. */
+/**
+ * Learning rate at `step` (0-based): linear warm-up, then cosine decay to min_lr_ratio * lr, over each
+ * segment between warm restarts (SGDR): a run continued past its old end with `restarts: [oldEnd]`
+ * replays the old schedule exactly up to it, so one recipe reproduces the continued model.
+ */
 export function learningRate(train: PretrainConfig['train'], step: number): number {
-  if (step < train.warmup_steps) return (train.lr * (step + 1)) / train.warmup_steps;
-  const span = Math.max(1, train.steps - train.warmup_steps);
-  const progress = Math.min(1, (step - train.warmup_steps) / span);
+  const start = Math.max(0, ...train.restarts.filter((r) => r <= step));
+  const end = Math.min(train.steps, ...train.restarts.filter((r) => r > step));
+  const local = step - start;
+  if (local < train.warmup_steps) return (train.lr * (local + 1)) / train.warmup_steps;
+  const span = Math.max(1, end - start - train.warmup_steps);
+  const progress = Math.min(1, (local - train.warmup_steps) / span);
   const floor = train.lr * train.min_lr_ratio;
   return floor + 0.5 * (train.lr - floor) * (1 + Math.cos(Math.PI * progress));
 }
