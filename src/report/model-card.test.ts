@@ -34,6 +34,9 @@ test('model card: command, mix shares, time, final table with blind baseline, cu
   assert.ok(markdown.includes('F16, 2.9 MB'));
   assert.match(curveSvg, /^<svg/);
   assert.ok(curveSvg.includes('counting'), 'the chart has a line per task');
+  assert.ok(markdown.includes('(AdamW, cosine schedule, 6000 steps'));
+  const restarted = await renderModelCard({ ...input, data: { ...input.data, restarts: [5000] } });
+  assert.ok(restarted.markdown.includes('(AdamW, cosine schedule with a warm restart at step 5000, 6000 steps'));
 });
 
 test('sample shares follow the curriculum windows: a source that leaves early has its weight only while in the mix', () => {

@@ -38,6 +38,8 @@ export interface ModelCardInput {
     sources: CardSource[];
     /** Coarse-to-fine number loss schedule (src/model/pretrain/coarse-to-fine.ts), null when off. */
     fineDigits?: { zero_until: number; full_at: number } | null;
+    /** Warm restarts of the learning-rate schedule (src/model/pretrain/config.ts learningRate). */
+    restarts?: readonly number[];
   };
   heldout: { seed: number; hash: string; perTask: number };
   /** Sum of optimizer-step seconds (data rendering included, evaluations excluded). */
@@ -83,6 +85,11 @@ export function sampleShares(sources: readonly CardSource[], steps: number): num
   return shares;
 }
 
+function scheduleText(restarts: readonly number[]): string {
+  if (restarts.length === 0) return 'cosine schedule';
+  return `cosine schedule with a warm restart at step${restarts.length > 1 ? 's' : ''} ${restarts.join(', ')}`;
+}
+
 function sourceLine(source: CardSource, share: number, steps: number): string {
   const from = source.from_step ?? 0;
   const until = source.until_step ?? null;
@@ -120,7 +127,7 @@ export async function renderModelCard(input: ModelCardInput): Promise<{ markdown
     input.command,
     '```',
     '',
-    `- Recipe: \`${input.recipePath}\` (AdamW, cosine schedule, ${input.data.steps} steps × batch ${input.data.batchSize} = ${input.data.steps * input.data.batchSize} samples).`,
+    `- Recipe: \`${input.recipePath}\` (AdamW, ${scheduleText(input.data.restarts ?? [])}, ${input.data.steps} steps × batch ${input.data.batchSize} = ${input.data.steps * input.data.batchSize} samples).`,
     ...(input.data.fineDigits
       ? [`- Loss: mean token NLL, with the units digits of multi-digit numbers (box coordinates) at weight 0 until step ${input.data.fineDigits.zero_until}, ramped back to 1 by step ${input.data.fineDigits.full_at} (coarse-to-fine, src/model/pretrain/coarse-to-fine.ts).`]
       : []),

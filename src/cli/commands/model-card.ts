@@ -29,7 +29,7 @@ interface CardFlags {
 
 interface RunRecipe {
   data: { seed: number; sources: CardSource[] };
-  train: { steps: number; batch_size: number; fine_digits?: { zero_until: number; full_at: number } | null };
+  train: { steps: number; batch_size: number; fine_digits?: { zero_until: number; full_at: number } | null; restarts?: number[] };
   eval: { heldout_per_task: number; max_tokens: number; batch_size: number };
   model: { prompt_style: 'full' | 'compact' };
   resolved_model: Record<string, unknown>;
@@ -68,7 +68,7 @@ async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown
     command: flags.recipe,
     recipePath: flags.recipe.match(/--config\s+(\S+)/)?.[1] ?? 'configs/pretrain.yaml',
     model: { params: countParams(config), config: { ...config }, ...(await checkpointWeights(flags.checkpoint)) },
-    data: { seed: recipe.data.seed, batchSize: recipe.train.batch_size, steps: metrics.length, sources: recipe.data.sources, fineDigits: recipe.train.fine_digits ?? null },
+    data: { seed: recipe.data.seed, batchSize: recipe.train.batch_size, steps: metrics.length, sources: recipe.data.sources, fineDigits: recipe.train.fine_digits ?? null, restarts: recipe.train.restarts ?? [] },
     heldout: { seed: result.heldout_seed, hash: result.heldout_hash, perTask: flags.n },
     stepSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
     finalLoss: tail.reduce((s, m) => s + m.loss, 0) / Math.max(1, tail.length),
