@@ -11,6 +11,7 @@
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
 import { buildHeldout } from '../../src/train/heldout.js';
 import type { TrainItem } from '../../src/train/data.js';
+import { firstCoordinateIndex } from './shared.js';
 
 interface Candidate { item: number; target: boolean; position: number }
 interface SceneMeta { objects: { id: number; box: number[] }[] }
@@ -25,14 +26,9 @@ const policy = await EmbeddedPolicy.load(dir, { promptStyle: 'compact', executor
 function withFirstCoordinate(item: TrainItem, x1: number): { tokens: number[]; position: number } {
   const reference = String(item.meta.reference_response);
   const at = reference.indexOf('[', reference.indexOf('bbox_2d')) + 1;
-  const tokens = policy.tokenize(reference.slice(0, at) + String(x1) + reference.slice(reference.indexOf(',', at)));
-  let offset = 0;
-  const position = tokens.findIndex((token) => {
-    const here = offset === at;
-    offset += policy.model.tokenizer.decode([token]).length;
-    return here;
-  });
-  return { tokens, position };
+  const text = reference.slice(0, at) + String(x1) + reference.slice(reference.indexOf(',', at));
+  const tokens = policy.tokenize(text);
+  return { tokens, position: firstCoordinateIndex(policy, text, tokens) };
 }
 
 const rows: { prompt: number; tokens: number[] }[] = [];

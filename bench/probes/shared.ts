@@ -27,18 +27,25 @@ export function encodeItems(policy: EmbeddedPolicy, items: readonly BoxItem[]): 
   return policy.encode(items.map((it) => ({ text: it.prompt, images: [{ png: it.png, width: 64, height: 64 }] })));
 }
 
+/** Index of the token that starts right after `"bbox_2d": [` in `text` (-1 if none starts there). */
+export function firstCoordinateIndex(policy: EmbeddedPolicy, text: string, tokens: readonly number[]): number {
+  const at = text.indexOf('[', text.indexOf('bbox_2d')) + 1;
+  let offset = 0;
+  return tokenPieces(policy, tokens).findIndex((piece) => {
+    const here = offset === at;
+    offset += piece.length;
+    return here;
+  });
+}
+
 /** Mean NLL (nats) of the token right after `"bbox_2d": [` in each item's target text. */
 export async function firstCoordinateNll(policy: EmbeddedPolicy, items: readonly BoxItem[], encoded: EncodedPrompts): Promise<number> {
   const tokens = items.map((it) => policy.tokenize(it.text));
   const lp = await policy.logprobs(encoded, tokens.map((t, i) => ({ prompt: i, tokens: t })));
   let sum = 0;
   items.forEach((it, i) => {
-    const at = it.text.indexOf('[', it.text.indexOf('bbox_2d')) + 1;
-    let pos = 0;
-    tokenPieces(policy, tokens[i]!).forEach((piece, j) => {
-      if (pos === at) sum -= lp[i]![j]!;
-      pos += piece.length;
-    });
+    const j = firstCoordinateIndex(policy, it.text, tokens[i]!);
+    if (j >= 0) sum -= lp[i]![j]!;
   });
   return sum / items.length;
 }

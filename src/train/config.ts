@@ -166,10 +166,15 @@ export async function loadRecipe(file: string, overrides: readonly string[] = []
   return parseRecipe(tree);
 }
 
+/** A source as its task scores itself: difficulty drawn per item, the task's own verifier. */
+export function asTaskDefault(source: DataSourceConfig): DataSourceConfig {
+  return { ...source, difficulty: null, verifier: null };
+}
+
 /** The sources the held-out set is drawn from: one per task, under `eval.spec`. */
 export function heldoutSources(recipe: Recipe): DataSourceConfig[] {
   if (recipe.eval.spec === 'training') return recipe.data.sources;
-  return recipe.data.sources.map((source) => ({ ...source, difficulty: null, verifier: null }));
+  return recipe.data.sources.map(asTaskDefault);
 }
 
 /** The effective evaluation budget. */

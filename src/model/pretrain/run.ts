@@ -12,8 +12,8 @@
 import { access, appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbeddedPolicy } from '../../policy/index.js';
-import type { DataSourceConfig } from '../../train/config.js';
 import { drawBatch, gymSources, type DataCursor } from '../../train/data.js';
+import { asTaskDefault, type DataSourceConfig } from '../../train/config.js';
 import { buildHeldout, evaluatePolicy } from '../../train/heldout.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { parseModelConfig } from '../config.js';
@@ -67,7 +67,7 @@ export async function runPretrain(config: PretrainConfig, options: PretrainOptio
   const sourceConfigs: DataSourceConfig[] = config.data.sources.map((s) => ({ task: s.task, weight: s.weight, difficulty: s.difficulty, image_size: null, verifier: null }));
   const sources = gymSources(sourceConfigs, config.data.seed, modelConfig.imageSize);
   // the held-out set is RL's: each task once, difficulty drawn per item whatever the training mix fixes
-  const heldout = buildHeldout(sourceConfigs.map((s) => ({ ...s, difficulty: null })), config.eval.heldout_per_task, config.eval.heldout_seed, modelConfig.imageSize);
+  const heldout = buildHeldout(sourceConfigs.map(asTaskDefault), config.eval.heldout_per_task, config.eval.heldout_seed, modelConfig.imageSize);
   const registry = defaultRegistry();
   let cursor = meta.cursor;
   const evals = [...meta.evals];
