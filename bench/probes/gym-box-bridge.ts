@@ -11,6 +11,8 @@
  *   --bgfixed       one grey background instead of the gym's four tints
  *   --init DIR      start from a checkpoint (e.g. models/base, which already localises one object)
  *                   instead of a fresh model: isolates binding a description to one of several objects
+ *   --attention A   causal (default) or prefix (image and prompt attend to each other, PaliGemma's
+ *                   prefix-LM; src/model/config.ts) for a fresh model
  *   --digits        the tokenizer without number pieces (every digit its own token, vocab 512), as
  *                   models made before src/model/tokenizer/vocab.ts had them; units digits then get
  *                   loss weight 0 (src/model/pretrain/coarse-to-fine.ts), as the toy's nounits variant
@@ -18,7 +20,9 @@
  *   node --import tsx bench/probes/gym-box-bridge.ts --objects 1 [--digits] [--minx 10] [--steps 600] [--seed 0] [--threads 2]
  *
  * The first token is a tens digit or (below 10) the whole value with --digits, prior about 1.8 nats;
- * with number pieces it is the whole value, prior about ln 55 = 4.0 nats.
+ * with number pieces it is the whole value, prior about ln 55 = 4.0 nats. With --objects 2 the probe
+ * also prints the NLL of the other object's x1 at the same place: binding shows as the target's NLL
+ * falling below the distractor's (equal: the model localises objects but not the one named).
  */
 import { fineDigitWeights, weightedNll } from '../../src/model/pretrain/coarse-to-fine.js';
 import { generateSample } from '../../src/gym/registry.js';
@@ -61,15 +65,16 @@ function item(rng: Rng, stream: { seed: number; next: number }): Item {
     if (bgFixed) scene.background = [238, 238, 238];
     const phrase = expressionText(expression);
     const label = expressionText({ target: expression.target }, false);
-    const text = `<think>\n${phrase}\n</think>\n<answer>\n${boxesJson([{ bbox: target.box, label }])}\n</answer>`;
-    return { png: renderScene(scene).png, prompt: `<image>\nWhere is ${phrase}?`, text };
+    const answer = (box: typeof target.box) => `<think>\n${phrase}\n</think>\n<answer>\n${boxesJson([{ bbox: box, label }])}\n</answer>`;
+    const other = scene.objects[1];
+    return { png: renderScene(scene).png, prompt: `<image>\nWhere is ${phrase}?`, text: answer(target.box), ...(other ? { distractorText: answer(other.box) } : {}) };
   }
 }
 
 const init = arg('init', '');
 const policy = init
   ? await EmbeddedPolicy.load(init, { promptStyle: 'compact', executor: 'onnx', threads: Number(arg('threads', '2')) })
-  : await probePolicy(seed, Number(arg('threads', '2')), digits);
+  : await probePolicy(seed, Number(arg('threads', '2')), digits, { attention: arg('attention', 'causal') as 'causal' | 'prefix' });
 const pieces = (tokens: readonly number[]) => tokenPieces(policy, tokens);
 const encode = (items: readonly Item[]) => encodeItems(policy, items);
 
@@ -77,15 +82,18 @@ const probeRng = new Rng('bridge/probe');
 const probeStream = { seed: 900001, next: 0 };
 const probeItems = Array.from({ length: 64 }, () => item(probeRng, probeStream));
 const probeEncoded = await encode(probeItems);
+const distractors = objects === 2 ? probeItems.map((it) => ({ ...it, text: it.distractorText! })) : null;
 console.log(`e.g. ${probeItems[0]!.prompt.replace('\n', ' ')} -> ${probeItems[0]!.text.replace(/\n/g, ' ')}`);
 
 const rng = new Rng(`bridge/train/${seed}`);
 const stream = { seed: 12345 + seed, next: 0 };
-const tag = `${init ? `from ${init} ` : ''}objects ${objects}${minx ? ` minx ${minx}` : ''}${args.includes('--fix') ? ' fixed' : ''}${bgFixed ? ' bgfixed' : ''} ${digits ? 'digits' : 'numbers'} seed ${seed}`;
+const tag = `${init ? `from ${init} ` : ''}${args.includes('--attention') ? `${arg('attention', '')} ` : ''}objects ${objects}${minx ? ` minx ${minx}` : ''}${args.includes('--fix') ? ' fixed' : ''}${bgFixed ? ' bgfixed' : ''} ${digits ? 'digits' : 'numbers'} seed ${seed}`;
 for (let step = 0; step <= steps; step++) {
   if (step % 100 === 0) {
     await policy.sync();
-    console.log(`${tag} step ${step}: first-coordinate NLL ${(await firstCoordinateNll(policy, probeItems, probeEncoded)).toFixed(3)} nats`);
+    const nll = await firstCoordinateNll(policy, probeItems, probeEncoded);
+    const other = distractors ? ` (distractor's ${(await firstCoordinateNll(policy, distractors, probeEncoded)).toFixed(3)})` : '';
+    console.log(`${tag} step ${step}: first-coordinate NLL ${nll.toFixed(3)} nats${other}`);
   }
   if (step === steps) break;
   const items = Array.from({ length: 32 }, () => item(rng, stream));

@@ -2,20 +2,26 @@
  * What the box probes share: a fresh default policy with either tokenizer, and the NLL of the first
  * coordinate's first token of box answers (the token right after `"bbox_2d": [`).
  */
-import { Tokenizer } from '../../src/model/index.js';
+import { Tokenizer, type ModelConfigInput } from '../../src/model/index.js';
 import { defaultPieces } from '../../src/model/tokenizer/vocab.js';
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
 import type { EncodedPrompts } from '../../src/policy/types.js';
 
-export interface BoxItem { png: Buffer; prompt: string; text: string }
+export interface BoxItem {
+  png: Buffer;
+  prompt: string;
+  text: string;
+  /** The same response with a distractor's box in place of the target's (two-object scenes). */
+  distractorText?: string;
+}
 
 /**
  * A fresh default model (ONNX executor, compact prompts). `digits`: the tokenizer without number
  * pieces and vocab 512, as every model had before src/model/tokenizer/vocab.ts made numbers one token.
  */
-export async function probePolicy(seed: number, threads: number, digits: boolean): Promise<EmbeddedPolicy> {
+export async function probePolicy(seed: number, threads: number, digits: boolean, config: ModelConfigInput = {}): Promise<EmbeddedPolicy> {
   const tokenizer = digits ? new Tokenizer(defaultPieces({ numbers: false })) : new Tokenizer();
-  return EmbeddedPolicy.create(digits ? { vocabSize: 512 } : {}, seed, { promptStyle: 'compact', executor: 'onnx', threads, tokenizer });
+  return EmbeddedPolicy.create({ ...config, ...(digits ? { vocabSize: 512 } : {}) }, seed, { promptStyle: 'compact', executor: 'onnx', threads, tokenizer });
 }
 
 /** The text of each token. */

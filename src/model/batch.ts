@@ -137,3 +137,28 @@ export function causalMask(T: number): Float32Array {
   for (let q = 0; q < T; q++) mask.fill(-1e9, q * T + q + 1, (q + 1) * T);
   return mask;
 }
+
+/** An additive attention mask and its shape, [Bm, 1, T, T] (Bm 1: the same for every row). */
+export interface DecoderMask {
+  data: Float32Array;
+  dims: [number, 1, number, number];
+}
+
+/**
+ * The decoder's mask over the training layout's T = P + L positions (config.attention): causal, one
+ * [1, 1, T, T] for all rows; prefix, per row: the P image tokens, BOS and the prompt see each other,
+ * response (and pad) positions see everything up to themselves.
+ */
+export function decoderMask(config: ModelConfig, layout: TextLayout, P: number): DecoderMask {
+  const T = P + layout.length;
+  if (config.attention === 'causal') return { data: causalMask(T), dims: [1, 1, T, T] };
+  const data = new Float32Array(layout.rows * T * T);
+  layout.responseStart.forEach((start, b) => {
+    const prefix = P + start + 1; // image, BOS, prompt
+    for (let q = 0; q < T; q++) {
+      const last = q < prefix ? prefix - 1 : q;
+      data.fill(-1e9, (b * T + q) * T + last + 1, (b * T + q + 1) * T);
+    }
+  });
+  return { data, dims: [layout.rows, 1, T, T] };
+}

@@ -39,6 +39,8 @@ export const modelConfigSchema = z.strictObject({
     .describe('LayerNorm epsilon (default 1e-5).'),
   positionInit: z.enum(['sincos2d', 'normal']).default('sincos2d')
     .describe('Init of the patch position table enc.pos (default sincos2d: each patch\'s row and column as sines and cosines of amplitude 1, still trained; normal: N(0, initStd)). With N(0, 0.02) the model learned no box coordinates in 2000 pre-training steps: the position signal was 10x weaker than the pixels\'.'),
+  attention: z.enum(['causal', 'prefix']).default('causal')
+    .describe('Decoder attention (default causal, what every checkpoint before this field was trained with). prefix: the image tokens and the prompt attend to each other in both directions, responses causally (PaliGemma\'s prefix-LM), so each image token can check itself against the words of the question before the answer reads it.'),
   initStd: z.number().positive().max(1).default(0.02)
     .describe('Std of the normal init of weights (default 0.02, GPT-2); residual projections are scaled by 1/sqrt(2 layers).'),
 });

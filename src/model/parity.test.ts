@@ -24,13 +24,14 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const cases = [
-  { images: 2, weights: 'inputs', gelu: 'tanh' },
-  { images: 0, weights: 'inputs', gelu: 'tanh' },
-  { images: 2, weights: 'baked', gelu: 'sigmoid' },
+  { images: 2, weights: 'inputs', gelu: 'tanh', attention: 'causal' },
+  { images: 0, weights: 'inputs', gelu: 'tanh', attention: 'causal' },
+  { images: 2, weights: 'baked', gelu: 'sigmoid', attention: 'causal' },
+  { images: 2, weights: 'inputs', gelu: 'tanh', attention: 'prefix' },
 ] as const;
-for (const { images, weights, gelu } of cases) {
-  test(`logits agree to 1e-4 (${images ? 'with images, shared by rows' : 'text only'}; weights ${weights}, ${gelu} GELU)`, async () => {
-    const config = tinyConfig();
+for (const { images, weights, gelu, attention } of cases) {
+  test(`logits agree to 1e-4 (${images ? 'with images, shared by rows' : 'text only'}; weights ${weights}, ${gelu} GELU, ${attention} attention)`, async () => {
+    const config = tinyConfig({ attention });
     const params = initParams(config, 11);
     const { batch, responses } = tinyBatch(config, 4, images, 3);
     const trainer = new TfjsTrainer(runtime, config, params);

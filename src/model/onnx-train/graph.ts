@@ -101,7 +101,7 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
   for (const spec of specs) g.input(spec.name, FLOAT, spec.shape);
   const tokens = g.input('tokens', INT64, ['B', 'L']);
   const targets = g.input('targets', INT64, ['B', 'L']);
-  const mask = g.input('mask', FLOAT, ['T', 'T']);
+  const mask = g.input('mask', FLOAT, ['Bm', 1, 'T', 'T']);
   const P = options.images ? dims.patches : 0;
 
   // Decoder input [B, T, C]: [image prefix,] token embeddings, plus positions 0..T-1.

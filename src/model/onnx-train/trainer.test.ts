@@ -106,8 +106,9 @@ test('one JS AdamW step equals TfjsTrainer.step; the loss falls on a fixed batch
   await ort.dispose();
 });
 
-for (const images of [1, 2]) {
-  test(`with the image prefix (${images} image(s) shared by 4 rows): gradients of every weight equal tfjs's to 1e-4`, async () => {
+for (const [images, attention] of [[1, 'causal'], [2, 'causal'], [2, 'prefix']] as const) {
+  test(`with the image prefix (${images} image(s) shared by 4 rows, ${attention} attention): gradients of every weight equal tfjs's to 1e-4`, async () => {
+    const config = tinyConfig({ attention });
     const params = initParams(config, 6);
     const { batch, responses } = tinyBatch(config, 4, images, 11);
     const tfjs = new TfjsTrainer(runtime, config, params);

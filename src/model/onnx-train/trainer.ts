@@ -15,7 +15,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { ImageOptions, ModelBatch } from '../batch.js';
-import { buildTextLayout, causalMask, imagePatches, responseValues, rowImages, type TextLayout } from '../batch.js';
+import { buildTextLayout, decoderMask, imagePatches, responseValues, rowImages, type TextLayout } from '../batch.js';
 import type { ModelConfig } from '../config.js';
 import { modelDims } from '../config.js';
 import type { ModelParams } from '../params.js';
@@ -162,11 +162,11 @@ export class OnnxTrainer {
     const dims = [layout.rows, layout.length];
     const images = batch.images.length > 0;
     const P = images ? modelDims(this.config).patches : 0;
-    const T = P + layout.length;
+    const mask = decoderMask(this.config, layout, P);
     const inputs: Record<string, ort.Tensor> = {
       tokens: int64(layout.tokens, dims),
       targets: int64(layout.targets, dims),
-      mask: new ort.Tensor('float32', causalMask(T), [T, T]),
+      mask: new ort.Tensor('float32', mask.data, mask.dims),
     };
     if (images) {
       const { patches, patchDim } = modelDims(this.config);

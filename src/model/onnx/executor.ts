@@ -9,7 +9,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { ImageOptions, ModelBatch } from '../batch.js';
-import { buildTextLayout, causalMask, imagePatches, responseValues, rowImages } from '../batch.js';
+import { buildTextLayout, decoderMask, imagePatches, responseValues, rowImages } from '../batch.js';
 import type { ModelConfig } from '../config.js';
 import { modelDims } from '../config.js';
 import type { ModelParams } from '../params.js';
@@ -174,13 +174,14 @@ export class OnnxExecutor {
     if (batch.images.length > 0) prefix = this.expandPrefix(await this.encodeImages(batch.images, options), rowImages(batch));
     const P = prefix.dims[1]!;
     const T = P + layout.length;
+    const mask = decoderMask(this.config, layout, P);
     const positions = new Array<number>(rows * T);
     for (let b = 0; b < rows; b++) for (let t = 0; t < T; t++) positions[b * T + t] = t;
     const out = await this.decoderStep({
       prefix,
       tokens: int64Tensor(layout.tokens, [rows, layout.length]),
       positions: int64Tensor(positions, [rows, T]),
-      mask: new ort.Tensor('float32', causalMask(T), [1, 1, T, T]),
+      mask: new ort.Tensor('float32', mask.data, mask.dims),
       pastK: this.emptyCache(rows),
       pastV: this.emptyCache(rows),
     }, 'logits');

@@ -8,18 +8,23 @@ import { generate } from './generate.js';
 
 const config = tinyConfig();
 let executor: OnnxExecutor;
+let prefixLm: OnnxExecutor;
 before(async () => {
   executor = await OnnxExecutor.create(config, initParams(config, 21));
+  prefixLm = await OnnxExecutor.create(tinyConfig({ attention: 'prefix' }), initParams(config, 21));
 });
 after(async () => {
   await executor.dispose();
+  await prefixLm.dispose();
 });
 
-for (const kvCache of ['fixed', 'concat'] as const) test(`sampled log-probs equal the log-probs recomputed in the training layout (${kvCache} KV cache + left padding)`, async () => {
+const layouts = [['fixed', 'causal'], ['concat', 'causal'], ['fixed', 'prefix']] as const;
+for (const [kvCache, attention] of layouts) test(`sampled log-probs equal the log-probs recomputed in the training layout (${kvCache} KV cache + left padding, ${attention} attention)`, async () => {
   const { batch } = tinyBatch(config, 5, 2, 8); // prompts of different lengths, rows sharing images
-  const gen = await generate(executor, batch, { maxTokens: 10, seed: 3, vocabLimit: 500, kvCache });
+  const model = attention === 'prefix' ? prefixLm : executor;
+  const gen = await generate(model, batch, { maxTokens: 10, seed: 3, vocabLimit: 500, kvCache });
   assert.equal(gen.tokens.length, 5);
-  const recomputed = await executor.logprobs(batch, gen.tokens);
+  const recomputed = await model.logprobs(batch, gen.tokens);
   gen.logprobs.forEach((row, b) => {
     assert.equal(row.length, gen.tokens[b]!.length);
     row.forEach((v, j) => assert.ok(Math.abs(v - recomputed[b]![j]!) < 1e-4, `row ${b} token ${j}: ${v} vs ${recomputed[b]![j]}`));

@@ -76,10 +76,12 @@ export async function generate(executor: OnnxExecutor, batch: ModelBatch, option
     }
     keyValid.push(valid);
   }
+  // The prefill is the whole prefix (image, BOS, prompt): causal, or all of it with prefix attention.
+  const bidirectional = config.attention === 'prefix';
   const prefillMask = new Float32Array(B * T0 * T0);
   for (let b = 0; b < B; b++) {
     for (let q = 0; q < T0; q++) {
-      for (let k = 0; k < T0; k++) prefillMask[(b * T0 + q) * T0 + k] = k <= q && keyValid[b]![k] ? 0 : -1e9;
+      for (let k = 0; k < T0; k++) prefillMask[(b * T0 + q) * T0 + k] = (bidirectional || k <= q) && keyValid[b]![k] ? 0 : -1e9;
     }
   }
   let step = await executor.decoderStep({

@@ -14,6 +14,7 @@
  * Shapes: B rows, T positions, C width, H heads, D head size, V vocabulary.
  */
 import type * as tfType from '@tensorflow/tfjs';
+import type { DecoderMask } from '../batch.js';
 import type { ModelConfig } from '../config.js';
 import { modelDims } from '../config.js';
 import { blockNames } from '../params.js';
@@ -246,9 +247,9 @@ export function encodeImages(ctx: Ctx, config: ModelConfig, params: TfParams, pa
 
 /**
  * Decoder over [prefix, text]: returns the logits of the text positions, [B, L, V].
- * `prefix` is [B, P, Wd] or null; `tokens` [B * L] ids; the mask is causal over P + L.
+ * `prefix` is [B, P, Wd] or null; `tokens` [B * L] ids; `mask` over P + L (../batch.ts decoderMask).
  */
-export function decodeLogits(ctx: Ctx, config: ModelConfig, params: TfParams, prefix: Tensor | null, tokens: Int32Array, rows: number, length: number, mask: Float32Array): Tensor {
+export function decodeLogits(ctx: Ctx, config: ModelConfig, params: TfParams, prefix: Tensor | null, tokens: Int32Array, rows: number, length: number, mask: DecoderMask): Tensor {
   const { tf } = ctx;
   const Wd = config.decoderWidth;
   const onehot = tf.oneHot(tf.tensor1d(tokens, 'int32'), config.vocabSize).asType('float32'); // (B*L, V)
@@ -257,7 +258,7 @@ export function decodeLogits(ctx: Ctx, config: ModelConfig, params: TfParams, pr
   if (prefix) x = tf.concat([prefix, x], 1);
   const T = P + length;
   x = tf.add(x, tf.slice(param(params, 'dec.wpe'), [0, 0], [T, Wd]));
-  const maskT = tf.tensor2d(mask, [T, T]);
+  const maskT = tf.tensor4d(mask.data, mask.dims);
   for (let i = 0; i < config.decoderLayers; i++) x = block(ctx, x, params, 'dec', i, config.decoderHeads, config.normEps, maskT);
   const text = P > 0 ? tf.slice(x, [0, P, 0], [rows, length, Wd]) : x;
   const h = layerNorm(ctx, text, param(params, 'dec.ln_f.g'), param(params, 'dec.ln_f.b'), config.normEps);

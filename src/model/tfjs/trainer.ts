@@ -11,7 +11,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config.js';
 import type { ImageOptions, ModelBatch } from '../batch.js';
-import { buildTextLayout, causalMask, imagePatches, responseValues, rowImages } from '../batch.js';
+import { buildTextLayout, decoderMask, imagePatches, responseValues, rowImages } from '../batch.js';
 import { modelDims } from '../config.js';
 import type { ModelParams } from '../params.js';
 import { paramSpecs } from '../params.js';
@@ -110,7 +110,7 @@ export class TfjsTrainer {
       }
     }
     const P = prefix ? modelDims(this.config).patches : 0;
-    const logits = decodeLogits(this.ctx, this.config, params, prefix, layout.tokens, rows, layout.length, causalMask(P + layout.length));
+    const logits = decodeLogits(this.ctx, this.config, params, prefix, layout.tokens, rows, layout.length, decoderMask(this.config, layout, P));
     return { logits, layout };
   }
 
