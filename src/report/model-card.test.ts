@@ -37,6 +37,8 @@ test('model card: command, mix shares, time, final table with blind baseline, cu
   assert.ok(markdown.includes('(AdamW, cosine schedule, 6000 steps'));
   const restarted = await renderModelCard({ ...input, data: { ...input.data, restarts: [5000] } });
   assert.ok(restarted.markdown.includes('(AdamW, cosine schedule with a warm restart at step 5000, 6000 steps'));
+  const twice = await renderModelCard({ ...input, data: { ...input.data, restarts: [2000, 4000] } });
+  assert.ok(twice.markdown.includes('(AdamW, cosine schedule with warm restarts at steps 2000 and 4000, 6000 steps'));
 });
 
 test('sample shares follow the curriculum windows: a source that leaves early has its weight only while in the mix', () => {

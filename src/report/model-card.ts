@@ -87,7 +87,8 @@ export function sampleShares(sources: readonly CardSource[], steps: number): num
 
 function scheduleText(restarts: readonly number[]): string {
   if (restarts.length === 0) return 'cosine schedule';
-  return `cosine schedule with a warm restart at step${restarts.length > 1 ? 's' : ''} ${restarts.join(', ')}`;
+  if (restarts.length === 1) return `cosine schedule with a warm restart at step ${restarts[0]}`;
+  return `cosine schedule with warm restarts at steps ${restarts.slice(0, -1).join(', ')} and ${restarts.at(-1)}`;
 }
 
 function sourceLine(source: CardSource, share: number, steps: number): string {
