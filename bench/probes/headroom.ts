@@ -8,7 +8,8 @@
  *   node --import tsx bench/probes/headroom.ts models/base [items per task, 96] [k, 8]
  */
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
-import { buildHeldout } from '../../src/train/heldout.js';
+import type { TrainItem } from '../../src/train/data.js';
+import { blindResponses, buildHeldout } from '../../src/train/heldout.js';
 import { scoreResponses } from '../../src/train/scoring.js';
 import { defaultRegistry } from '../../src/verifiers/index.js';
 
@@ -19,9 +20,10 @@ const registry = defaultRegistry();
 const policy = await EmbeddedPolicy.load(dir, { promptStyle: 'compact', executor: 'onnx' });
 const pct = (v: number) => (100 * v).toFixed(1);
 
-/** pass@k of guessing: each item answered with the reference responses of the k items after it. */
-function blindPassK(items: ReturnType<typeof buildHeldout>['tasks'][string]): number {
-  const guesses = items.map((_, i) => Array.from({ length: k }, (_, j) => ({ text: String(items[(i + 1 + j) % items.length]!.meta.reference_response), tokens: [] })));
+/** pass@k of guessing (src/train/heldout.ts blindResponses: the reference answers of k other items). */
+function blindPassK(items: readonly TrainItem[]): number {
+  const guesses = blindResponses(items, k);
+  if (!guesses) return NaN;
   const scored = scoreResponses(registry, items, guesses, { step: 1, totalSteps: 1 });
   return scored.filter((row) => row.some((s) => s.success)).length / items.length;
 }

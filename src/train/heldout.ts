@@ -108,9 +108,18 @@ export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry,
  * looked at. Mean normalized score, or null when the items carry no reference responses.
  */
 export function blindBaseline(registry: VerifierRegistry, items: readonly TrainItem[]): number | null {
-  const refs = items.map((item) => item.meta.reference_response);
-  if (items.length < 2 || refs.some((r) => typeof r !== 'string')) return null;
-  const responses = items.map((_, i) => [{ text: refs[(i + 1) % items.length] as string, tokens: [] }]);
+  const responses = blindResponses(items);
+  if (!responses) return null;
   const scored = scoreResponses(registry, items, responses, { step: 1, totalSteps: 1 });
   return scored.reduce((sum, row) => sum + (row[0]!.normalized ?? 0), 0) / items.length;
+}
+
+/**
+ * Image-blind guesses: item i answered with the reference responses of the k items after it
+ * (cyclic), or null when there are fewer than k + 1 items or they carry no reference responses.
+ */
+export function blindResponses(items: readonly TrainItem[], k = 1): { text: string; tokens: number[] }[][] | null {
+  const refs = items.map((item) => item.meta.reference_response);
+  if (items.length < k + 1 || refs.some((r) => typeof r !== 'string')) return null;
+  return items.map((_, i) => Array.from({ length: k }, (_, j) => ({ text: refs[(i + 1 + j) % items.length] as string, tokens: [] })));
 }

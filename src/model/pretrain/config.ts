@@ -21,7 +21,7 @@ const sourceSchema = z.strictObject({
 
 /** Whether a source is in the mix at `step` (0-based): from_step <= step < until_step (missing: 0 / never). */
 export function sourceActive(source: { from_step?: number; until_step?: number | null }, step: number): boolean {
-  return step >= (source.from_step ?? 0) && (source.until_step === undefined || source.until_step === null || step < source.until_step);
+  return step >= (source.from_step ?? 0) && step < (source.until_step ?? Infinity);
 }
 
 export const pretrainConfigSchema = z.strictObject({
