@@ -11,8 +11,8 @@ const input: ModelCardInput = {
   stepSeconds: 3900,
   finalLoss: 0.25,
   rows: [
-    { task: 'grounding', weight: 3, score: 0.4123, accuracy: 0.35, n: 200, blind: 0.012 },
-    { task: 'counting', weight: 1, score: 0.6, accuracy: 0.6, n: 200, blind: null },
+    { task: 'grounding', score: 0.4123, accuracy: 0.35, n: 200, blind: 0.012 },
+    { task: 'counting', score: 0.6, accuracy: 0.6, n: 200, blind: null },
   ],
   curve: [
     { step: 1000, scores: { grounding: 0.1, counting: 0.3 }, accuracy: { grounding: 0.05, counting: 0.3 } },
@@ -28,8 +28,8 @@ test('model card: command, mix shares, time, final table with blind baseline, cu
   assert.ok(markdown.includes('6000 steps × batch 32 = 192000 samples'));
   assert.ok(markdown.includes('grounding: weight 3 (75.0 % of samples)'));
   assert.ok(markdown.includes('65 minutes of optimizer steps'));
-  assert.ok(markdown.includes('| grounding | 3 | 41.2 | 35.0 | 1.2 | 200 |'), markdown);
-  assert.ok(markdown.includes('| counting | 1 | 60.0 | 60.0 | n/a | 200 |'));
+  assert.ok(markdown.includes('| grounding | 75.0 | 41.2 | 35.0 | 1.2 | 200 |'), markdown);
+  assert.ok(markdown.includes('| counting | 25.0 | 60.0 | 60.0 | n/a | 200 |'));
   assert.ok(markdown.includes('| grounding | 10.0 | 20.0 |'));
   assert.ok(markdown.includes('F16, 2.9 MB'));
   assert.match(curveSvg, /^<svg/);
@@ -39,6 +39,9 @@ test('model card: command, mix shares, time, final table with blind baseline, cu
   assert.ok(restarted.markdown.includes('(AdamW, cosine schedule with a warm restart at step 5000, 6000 steps'));
   const twice = await renderModelCard({ ...input, data: { ...input.data, restarts: [2000, 4000] } });
   assert.ok(twice.markdown.includes('(AdamW, cosine schedule with warm restarts at steps 2000 and 4000, 6000 steps'));
+  // a task fed by two sources (here half the run each) shows its summed share of samples in the table
+  const split = await renderModelCard({ ...input, data: { ...input.data, sources: [...input.data.sources, { task: 'grounding', weight: 2, difficulty: 1, from_step: 3000 }] } });
+  assert.ok(split.markdown.includes('| grounding | 79.2 |'), 'grounding: 3/4 of steps 0-2999, 5/6 of steps 3000-5999');
 });
 
 test('sample shares follow the curriculum windows: a source that leaves early has its weight only while in the mix', () => {

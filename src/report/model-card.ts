@@ -19,7 +19,6 @@ export interface CardEval {
 
 export interface CardTaskRow {
   task: string;
-  weight: number;
   score: number;
   accuracy: number;
   n: number;
@@ -55,12 +54,13 @@ export interface ModelCardInput {
 
 const pct = (x: number): string => (100 * x).toFixed(1);
 
-/** Markdown table of the final evaluation, blind baseline beside each score. */
-function finalTable(rows: readonly CardTaskRow[]): string[] {
+/** Markdown table of the final evaluation, blind baseline beside each score; `share` is the task's
+ * fraction of all pre-training samples (every source of the task, over its window). */
+function finalTable(rows: readonly CardTaskRow[], share: (task: string) => number): string[] {
   return [
-    '| task | mix weight | held-out score | accuracy (score ≥ 0.5) | image-blind baseline | n |',
+    '| task | % of samples | held-out score | accuracy (score ≥ 0.5) | image-blind baseline | n |',
     '|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.task} | ${r.weight} | ${pct(r.score)} | ${pct(r.accuracy)} | ${r.blind === null ? 'n/a' : pct(r.blind)} | ${r.n} |`),
+    ...rows.map((r) => `| ${r.task} | ${pct(share(r.task))} | ${pct(r.score)} | ${pct(r.accuracy)} | ${r.blind === null ? 'n/a' : pct(r.blind)} | ${r.n} |`),
   ];
 }
 
@@ -145,7 +145,7 @@ export async function renderModelCard(input: ModelCardInput): Promise<{ markdown
     'normalised to [0, 1], in percent. The image-blind baseline scores each item with the reference answer of another item',
     'of the same task: what a model that ignores the image can reach.',
     '',
-    ...finalTable(input.rows),
+    ...finalTable(input.rows, (task) => input.data.sources.reduce((sum, s, i) => sum + (s.task === task ? shares[i]! : 0), 0)),
     '',
     `## Curve (every task, ${input.curvePerTask} held-out items each)`,
     '',

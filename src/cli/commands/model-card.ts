@@ -57,10 +57,8 @@ async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown
   } finally {
     await policy.close();
   }
-  const weightOf = new Map<string, number>();
-  for (const s of recipe.data.sources) weightOf.set(s.task, (weightOf.get(s.task) ?? 0) + s.weight);
   const rows: CardTaskRow[] = Object.entries(result.tasks).map(([task, r]) => ({
-    task, weight: weightOf.get(task) ?? 0, score: r.score, accuracy: r.accuracy, n: r.n, blind: blindBaseline(registry, heldout.tasks[task]!),
+    task, score: r.score, accuracy: r.accuracy, n: r.n, blind: blindBaseline(registry, heldout.tasks[task]!),
   }));
   const tail = metrics.slice(-100).filter((m) => Number.isFinite(m.loss));
   const cpu = os.cpus()[0]?.model.trim() ?? 'cpu';
