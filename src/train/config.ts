@@ -68,6 +68,8 @@ const trainSchema = z.strictObject({
   lr: z.number().positive().max(1).default(1e-4).describe('AdamW learning rate (default 1e-4, small-model RL).'),
   weight_decay: z.number().min(0).default(0).describe('AdamW decoupled weight decay (default 0: RL steps are few; verl uses 0.01).'),
   clip_norm: z.number().min(0).default(1).describe('Global gradient-norm clip (default 1, verl/EasyR1; 0 disables).'),
+  ptx_coef: z.number().min(0).default(0)
+    .describe('InstructGPT\'s ptx term (default 0: off): adds coef x the mean token NLL of the step\'s samples\' reference responses to every update, anchoring pre-trained skills during RL.'),
   beta1: z.number().min(0).lt(1).default(0.9).describe('AdamW beta1 (default 0.9).'),
   beta2: z.number().min(0).lt(1).default(0.99).describe('AdamW beta2 (default 0.99: fewer steps than pre-training\'s 0.95 horizon).'),
 });

@@ -92,3 +92,11 @@ test('VPPO weighting runs with the corrupted-image probe and masks tokens', asyn
   assert.ok(all.every((l) => typeof l['vppo/keptTokenFraction'] === 'number' && Number(l['vppo/keptTokenFraction']) < 1));
   assert.ok(all.some((l) => Number(l['vppo/tokenPerceptionMean']) > 0), 'the probe must differ from the real image');
 });
+
+test('train.ptx_coef adds the supervised anchor to RL updates, and its NLL falls', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'run-ptx-')), 'ptx');
+  await startRun(await loadRecipe('configs/quick.yaml', ['train.steps=4', 'eval.heldout_per_task=0', 'model.vocab_subset=null', 'train.ptx_coef=1', 'train.lr=0.01']), { out });
+  const all = (await readJsonl<Record<string, number | string>>(join(out, 'metrics.jsonl'))).filter((l) => l.source === 'all');
+  assert.ok(all.every((l) => Number(l['loss/ptx']) > 0));
+  assert.ok(Number(all[3]!['loss/ptx']) < Number(all[0]!['loss/ptx']), 'NLL of the reference responses falls');
+});

@@ -4,33 +4,25 @@
  * `meta.reference_response` (the gym's true answer in the response format) with the mean token NLL
  * instead of rewards. Items without a reference response are skipped (counted in `sft/skipped`).
  */
-import type { TokenObjective } from '../policy/index.js';
 import type { Metrics } from '../rl/index.js';
 import { drawBatch, type DataCursor } from './data.js';
 import type { MetricsLine } from './metrics.js';
 import type { StepContext, StepResult } from './step.js';
-
-/** Mean negative log-likelihood over every token of the batch, and its gradient -1/N per token. */
-export const meanTokenNll: TokenObjective = (logprobs) => {
-  const count = Math.max(1, logprobs.reduce((n, row) => n + row.length, 0));
-  let sum = 0;
-  for (const row of logprobs) for (const v of row) sum -= v;
-  return { loss: sum / count, grad: logprobs.map((row) => new Float32Array(row.length).fill(-1 / count)) };
-};
+import { meanTokenNll, referenceTokens } from './update.js';
 
 export async function sftStep(ctx: StepContext, step: number, cursor: DataCursor): Promise<StepResult> {
   const { recipe, policy } = ctx;
   const t0 = process.hrtime.bigint();
   // 1. draw the same stream as RL would (batch_size samples; the group size plays no role)
   const drawn = drawBatch(ctx.sources, cursor, recipe.train.batch_size, `${recipe.seed}/data/${step}/0`);
-  const usable = drawn.items.filter((item) => typeof item.meta.reference_response === 'string');
+  const usable = drawn.items.filter((item) => referenceTokens(policy, item.meta, recipe.train.max_new_tokens) !== null);
   const metrics: Metrics = { 'sft/skipped': drawn.items.length - usable.length, 'sft/samples': usable.length };
   // 2. targets: reference response tokens + EOS, cut at the generation budget
   if (usable.length > 0) {
     const encoded = await policy.encode(usable.map((item) => item.prompt));
     const rows = usable.map((item, i) => ({
       prompt: i,
-      tokens: [...policy.tokenize(item.meta.reference_response as string), policy.eosId].slice(0, recipe.train.max_new_tokens),
+      tokens: referenceTokens(policy, item.meta, recipe.train.max_new_tokens)!,
     }));
     // 3. one optimizer step on the mean NLL, then sync the inference weights
     const result = await policy.step(encoded, rows, meanTokenNll, {

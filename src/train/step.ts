@@ -5,7 +5,7 @@
  * ./update.ts. Every random choice is keyed by (seed, step, round), so the step is a pure function of
  * (weights, optimizer state, data cursor, seed, step): that is what makes resume exact.
  */
-import type { Policy, TrainablePolicy } from '../policy/index.js';
+import type { Policy, ResponseRow, TrainablePolicy } from '../policy/index.js';
 import {
   applyOverlongPenalty, planDynamicSampling, toFilter, toLossSpec, toOverlongParams, type Metrics, type RlRegistries, type SamplingCandidate,
 } from '../rl/index.js';
@@ -15,7 +15,7 @@ import type { Recipe } from './config.js';
 import { drawBatch, type DataCursor, type DataSource } from './data.js';
 import { groupMetrics, perSourceLines, type MetricsLine, type ScoredGroup } from './metrics.js';
 import { scoreResponses } from './scoring.js';
-import { runPpoEpochs, type UpdateRow } from './update.js';
+import { referenceTokens, runPpoEpochs, type UpdateRow } from './update.js';
 import { weightRows } from './weighting.js';
 
 export interface StepContext {
@@ -129,7 +129,10 @@ export async function trainStep(ctx: StepContext, step: number, cursor: DataCurs
   const adv = ctx.registries.advantages.get(recipe.rl.advantage).fast({ rewards, groupIds, weights: lengths });
   // 6. rows for the update: old log-probs from generation (computed once), reference log-probs if KL is on
   const t0 = process.hrtime.bigint();
-  const encoded = await policy.encode(kept.map((g) => g.item.prompt));
+  // the ptx anchor reads every group drawn this step (filtered ones too), after the kept ones
+  const anchorGroups = recipe.train.ptx_coef > 0 ? [...kept, ...all.filter((g) => !kept.includes(g))] : kept;
+  const encoded = await policy.encode(anchorGroups.map((g) => g.item.prompt));
+  const anchor = recipe.train.ptx_coef > 0 ? anchorRows(policy, anchorGroups, recipe.train.max_new_tokens, recipe.train.ptx_coef) : undefined;
   const rows: UpdateRow[] = [];
   kept.forEach((g, i) => g.rollouts.forEach((r) => rows.push({ prompt: i, tokens: r.tokens, logpOld: r.logprobs, advantage: 0 })));
   rows.forEach((row, j) => (row.advantage = adv.value[j]!));
@@ -149,6 +152,7 @@ export async function trainStep(ctx: StepContext, step: number, cursor: DataCurs
     spec: toLossSpec(recipe.rl, recipe.train.max_new_tokens),
     optimizer: { lr: recipe.train.lr, weightDecay: recipe.train.weight_decay, clipNorm: recipe.train.clip_norm, beta1: recipe.train.beta1, beta2: recipe.train.beta2 },
     shuffleKey: `${recipe.seed}/shuffle/${step}`,
+    anchor,
   });
   await policy.sync();
   timing['time/update'] = seconds(t1);
@@ -180,6 +184,16 @@ export async function trainStep(ctx: StepContext, step: number, cursor: DataCurs
     });
   }
   return { cursor, lines: [allLine, ...perSourceLines(step, all)], samples };
+}
+
+/** The ptx rows: each group's reference response (prompt index = its position in `groups`). */
+function anchorRows(policy: TrainablePolicy, groups: readonly Generated[], maxTokens: number, coef: number): { rows: ResponseRow[]; coef: number } {
+  const rows: ResponseRow[] = [];
+  groups.forEach((g, i) => {
+    const tokens = referenceTokens(policy, g.item.meta, maxTokens);
+    if (tokens) rows.push({ prompt: i, tokens });
+  });
+  return { rows, coef };
 }
 
 function rowIndex(kept: readonly Generated[], group: number, k: number): number {

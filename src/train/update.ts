@@ -5,7 +5,7 @@
  * packs rows into the `[B * T]` arrays it takes and unpacks `tokenGrad` for the policy's backward
  * pass (TrainablePolicy.step), so the math stays in src/rl (STYLE.md section 3 item 1).
  */
-import type { EncodedPrompts, OptimizerParams, ResponseRow, TrainablePolicy } from '../policy/index.js';
+import type { EncodedPrompts, OptimizerParams, ResponseRow, TokenObjective, TrainablePolicy } from '../policy/index.js';
 import { computeLoss, type LossSpec, type Metrics } from '../rl/index.js';
 import { Rng } from '../util/rng.js';
 
@@ -26,6 +26,27 @@ export interface UpdateOptions {
   optimizer: OptimizerParams;
   /** Key of the shuffling stream (seed and step), so a resumed run shuffles the same way. */
   shuffleKey: string;
+  /**
+   * InstructGPT's ptx term: `coef` x the mean token NLL of these supervised rows (the step's samples'
+   * reference responses) is added to every minibatch's loss, its rows dealt round-robin over the
+   * minibatches of an epoch. Anchors what pre-training taught while RL moves the policy.
+   */
+  anchor?: { rows: readonly ResponseRow[]; coef: number } | undefined;
+}
+
+/** Mean negative log-likelihood over every token of the rows, and its gradient -1/N per token. */
+export const meanTokenNll: TokenObjective = (logprobs) => {
+  const count = Math.max(1, logprobs.reduce((n, row) => n + row.length, 0));
+  let sum = 0;
+  for (const row of logprobs) for (const v of row) sum -= v;
+  return { loss: sum / count, grad: logprobs.map((row) => new Float32Array(row.length).fill(-1 / count)) };
+};
+
+/** A supervised target: the item's reference response + EOS, cut at the budget; null without one. */
+export function referenceTokens(policy: Pick<TrainablePolicy, 'tokenize' | 'eosId'>, meta: Record<string, unknown>, maxTokens: number): number[] | null {
+  const reference = meta.reference_response;
+  if (typeof reference !== 'string') return null;
+  return [...policy.tokenize(reference), policy.eosId].slice(0, maxTokens);
 }
 
 /** Token arrays of a minibatch, right-padded to its longest response. */
@@ -78,17 +99,25 @@ export function shuffledOrder(n: number, key: string): number[] {
 export async function runPpoEpochs(policy: TrainablePolicy, prompts: EncodedPrompts, rows: readonly UpdateRow[], options: UpdateOptions): Promise<Metrics> {
   const sums: Metrics = {};
   let updates = 0;
+  const minibatches = Math.ceil(rows.length / options.minibatchSize);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const order = shuffledOrder(rows.length, `${options.shuffleKey}/epoch/${epoch}`);
     for (let start = 0; start < order.length; start += options.minibatchSize) {
       const mb = order.slice(start, start + options.minibatchSize).map((i) => rows[i]!);
+      const m = start / options.minibatchSize;
+      const anchorRows = options.anchor ? options.anchor.rows.filter((_, j) => j % minibatches === m) : [];
       let metrics: Metrics = {};
-      const result = await policy.step(prompts, mb, (logpNew) => {
+      const result = await policy.step(prompts, [...mb, ...anchorRows], (logpAll) => {
+        const logpNew = logpAll.slice(0, mb.length);
         const packed = pack(mb, logpNew);
         const loss = computeLoss({ ...packed, advantages: mb.map((r) => r.advantage) }, options.spec);
         metrics = loss.metrics;
         const grad = mb.map((row, b) => Float32Array.from({ length: row.tokens.length }, (_, t) => loss.tokenGrad[b * packed.T + t]!));
-        return { loss: loss.loss, grad };
+        if (anchorRows.length === 0) return { loss: loss.loss, grad };
+        const coef = options.anchor!.coef;
+        const ptx = meanTokenNll(logpAll.slice(mb.length));
+        metrics['loss/ptx'] = ptx.loss;
+        return { loss: loss.loss + coef * ptx.loss, grad: [...grad, ...ptx.grad.map((g) => g.map((v) => coef * v))] };
       }, options.optimizer);
       metrics['actor/gradNorm'] = result.gradNorm;
       for (const [key, value] of Object.entries(metrics)) sums[key] = (sums[key] ?? 0) + value;
