@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { EncodedPrompts, Policy, PolicyPrompt, Rollout } from '../policy/index.js';
 import { defaultRegistry } from '../verifiers/index.js';
-import { blindBaseline, buildHeldout } from './heldout.js';
+import { blindBaseline, buildHeldout, sampleEvaluate } from './heldout.js';
 
 const source = (task: string) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null });
 
@@ -27,4 +28,29 @@ test('blind baseline: null when items carry no reference responses or there are 
   const items = buildHeldout([source('counting')], 3, 900001, 64).tasks.counting!;
   assert.equal(blindBaseline(defaultRegistry(), items.slice(0, 1)), null);
   assert.equal(blindBaseline(defaultRegistry(), items.map((item) => ({ ...item, meta: {} }))), null);
+});
+
+test('sampled evaluation: pass@1, pass@k, mean and best-of-k from k rollouts per item', async () => {
+  const heldout = buildHeldout([source('counting')], 12, 900001, 64);
+  const items = heldout.tasks.counting!;
+  const right = (i: number) => i % 4; // item i gets i % 4 correct rollouts out of 4
+  const rollout = (text: string): Rollout => ({ text, tokens: [1], logprobs: new Float32Array(1), finishReason: 'stop' });
+  const policy = {
+    encode: async (prompts: readonly PolicyPrompt[]) => prompts as unknown as EncodedPrompts,
+    generate: async (encoded: EncodedPrompts, params: { n: number }) => (encoded as unknown as PolicyPrompt[]).map((prompt) => {
+      const i = items.findIndex((item) => item.prompt === prompt);
+      const count = (items[i]!.answer as { count: number }).count;
+      return Array.from({ length: params.n }, (_, j) => rollout(j < right(i) ? String(items[i]!.meta.reference_response) : `<think>guess</think><answer>${count + 7}</answer>`));
+    }),
+  } as unknown as Policy;
+  const out = await sampleEvaluate(policy, defaultRegistry(), heldout, { k: 4, temperature: 1, seed: 0, batchSize: 5, maxTokens: 8 });
+  const r = out.counting!;
+  const expected1 = items.reduce((a, _, i) => a + right(i) / 4, 0) / items.length;
+  const expectedK = items.filter((_, i) => right(i) > 0).length / items.length;
+  assert.ok(Math.abs(r.pass_at_1 - expected1) < 1e-12, `pass@1 ${r.pass_at_1} vs ${expected1}`);
+  assert.ok(Math.abs(r.pass_at_k - expectedK) < 1e-12);
+  assert.ok(Math.abs(r.mean_score - expected1) < 1e-12, 'exact counting: mean score = pass@1');
+  assert.ok(Math.abs(r.best_score - expectedK) < 1e-12);
+  assert.equal(r.n, 12);
+  assert.equal(r.k, 4);
 });

@@ -2,9 +2,11 @@
  * The frozen held-out set (DESIGN.md section 10): per RL task, items 0..n-1 of the gym stream under
  * a seed from the held-out range (./seeds.ts), disjoint from pre-training and RL seeds. Its content
  * hash (sha256 over every item's id, prompt, answer, verifier and image bytes) goes into summary.json
- * so two numbers are only compared on the same items. `evaluatePolicy` scores it with greedy decoding.
+ * so two numbers are only compared on the same items. `evaluatePolicy` scores it with greedy decoding,
+ * `sampleEvaluate` with k samples per item (pass@k: what RL's sharpening can reach).
  */
 import { createHash } from 'node:crypto';
+import { passAtK } from '../eval/stats/index.js';
 import type { Policy } from '../policy/index.js';
 import type { VerifierRegistry } from '../verifiers/index.js';
 import type { DataSourceConfig } from './config.js';
@@ -98,6 +100,55 @@ export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry,
       n,
       items: outcomes,
     };
+  }
+  return out;
+}
+
+export interface SampledTaskEval {
+  k: number;
+  temperature: number;
+  /** Mean over items of the unbiased pass@1 and pass@k (success = the verifier's success flag). */
+  pass_at_1: number;
+  pass_at_k: number;
+  /** Mean normalized score over all samples, and mean over items of the best sample's score. */
+  mean_score: number;
+  best_score: number;
+  n: number;
+}
+
+export interface SampleOptions extends EvaluateOptions {
+  k: number;
+  temperature: number;
+  seed: number;
+}
+
+/** Sampled decoding, k rollouts per held-out item: pass@1, pass@k, mean and best-of-k score per task. */
+export async function sampleEvaluate(policy: Policy, registry: VerifierRegistry, heldout: HeldoutSet, options: SampleOptions): Promise<Record<string, SampledTaskEval>> {
+  const out: Record<string, SampledTaskEval> = {};
+  const total = Object.values(heldout.tasks).reduce((n, items) => n + items.length, 0);
+  let done = 0;
+  for (const [task, items] of Object.entries(heldout.tasks)) {
+    let pass1 = 0, passK = 0, mean = 0, best = 0;
+    for (let start = 0; start < items.length; start += options.batchSize) {
+      const batch = items.slice(start, start + options.batchSize);
+      const encoded = await policy.encode(batch.map((item) => item.prompt));
+      const rollouts = await policy.generate(encoded, {
+        n: options.k, maxTokens: options.maxTokens, temperature: options.temperature, topP: 1, seed: options.seed + start, allowedTokens: options.allowedTokens,
+      });
+      const scored = scoreResponses(registry, batch, rollouts, { step: options.step ?? 1, totalSteps: options.totalSteps ?? 1 });
+      for (const row of scored) {
+        const successes = row.filter((s) => s.success).length;
+        const scores = row.map((s) => s.normalized ?? 0);
+        pass1 += passAtK(row.length, successes, 1);
+        passK += passAtK(row.length, successes, row.length);
+        mean += scores.reduce((a, b) => a + b, 0) / row.length;
+        best += Math.max(...scores);
+      }
+      done += batch.length;
+      options.onProgress?.(done, total);
+    }
+    const n = Math.max(1, items.length);
+    out[task] = { k: options.k, temperature: options.temperature, pass_at_1: pass1 / n, pass_at_k: passK / n, mean_score: mean / n, best_score: best / n, n: items.length };
   }
   return out;
 }

@@ -24,4 +24,13 @@ test('eval model scores a checkpoint per task on the frozen held-out set, and co
   const comparison = again.comparison as { tasks: Record<string, { before: number; after: number; mcnemar_p: number }> };
   assert.equal(comparison.tasks['digits-counting']!.mcnemar_p, 1);
   await assert.rejects(evalModel({ ...flags, seed: '5' }), (e: unknown) => e instanceof InputError && e.field === 'eval.heldout_seed');
+  // --samples: pass@k per task from k sampled responses, bounded as pass@1 <= pass@k and mean <= best
+  const sampled = (await evalModel({ ...flags, samples: '3', temperature: '1' })).sampled as Record<string, { k: number; pass_at_1: number; pass_at_k: number; mean_score: number; best_score: number; n: number }>;
+  assert.deepEqual(Object.keys(sampled), ['digits-counting', 'digits-grounding']);
+  for (const r of Object.values(sampled)) {
+    assert.equal(r.k, 3);
+    assert.equal(r.n, 3);
+    assert.ok(r.pass_at_1 <= r.pass_at_k && r.mean_score <= r.best_score + 1e-12);
+  }
+  await assert.rejects(evalModel({ ...flags, samples: '3', temperature: '0' }), (e: unknown) => e instanceof InputError && e.field === '--temperature');
 });

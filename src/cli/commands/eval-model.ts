@@ -16,7 +16,9 @@ import { EmbeddedPolicy, type Policy } from '../../policy/index.js';
 import { RemotePolicy } from '../../policy/remote.js';
 import { fetchJson } from '../../remote/retry.js';
 import { buildSummary } from '../../report/summary.js';
-import { buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, type EvalResult, type HeldoutSet } from '../../train/index.js';
+import {
+  buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, sampleEvaluate, type EvalResult, type HeldoutSet, type SampledTaskEval,
+} from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { reportCommandError } from '../options.js';
@@ -35,6 +37,8 @@ export interface EvalModelFlags {
   maxTokens: string;
   batchSize: string;
   promptStyle: string;
+  samples?: string;
+  temperature?: string;
   json?: boolean;
 }
 
@@ -44,15 +48,32 @@ function positiveInt(value: string, field: string): number {
   return n;
 }
 
-async function score(dir: string, heldout: HeldoutSet, flags: EvalModelFlags): Promise<EvalResult> {
+function loadEmbedded(dir: string, flags: EvalModelFlags): Promise<EmbeddedPolicy> {
   if (flags.promptStyle !== 'full' && flags.promptStyle !== 'compact') throw new InputError('--prompt-style', `expected full or compact, got "${flags.promptStyle}"`);
-  const policy = await EmbeddedPolicy.load(dir, { promptStyle: flags.promptStyle });
-  return scoreWith(policy, heldout, flags);
+  return EmbeddedPolicy.load(dir, { promptStyle: flags.promptStyle });
+}
+
+async function score(dir: string, heldout: HeldoutSet, flags: EvalModelFlags): Promise<EvalResult> {
+  return scoreWith(await loadEmbedded(dir, flags), heldout, flags);
 }
 
 async function scoreWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFlags): Promise<EvalResult> {
   try {
     return await evaluatePolicy(policy, defaultRegistry(), heldout, { batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens') });
+  } finally {
+    await policy.close();
+  }
+}
+
+/** --samples k: k rollouts per item at --temperature, pass@1 / pass@k / mean / best-of-k per task. */
+async function sampleWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFlags): Promise<Record<string, SampledTaskEval>> {
+  const temperature = Number(flags.temperature ?? '1');
+  if (!Number.isFinite(temperature) || temperature <= 0 || temperature > 2) throw new InputError('--temperature', `expected a number in (0, 2], got "${flags.temperature}"`);
+  try {
+    return await sampleEvaluate(policy, defaultRegistry(), heldout, {
+      k: positiveInt(flags.samples!, '--samples'), temperature, seed: Number(flags.seed),
+      batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens'),
+    });
   } finally {
     await policy.close();
   }
@@ -85,29 +106,33 @@ async function remoteImageSize(flags: EvalModelFlags, endpoint: string): Promise
 }
 
 /** Where the evaluated model comes from: a checkpoint folder or a served model. */
-async function sourceOf(flags: EvalModelFlags): Promise<{ label: Record<string, string>; imageSize: number; score: (heldout: HeldoutSet) => Promise<EvalResult> }> {
+interface ModelSource {
+  label: Record<string, string>;
+  imageSize: number;
+  /** A fresh policy for one pass over the held-out set (closed by the pass). */
+  open: () => Promise<Policy>;
+}
+
+async function sourceOf(flags: EvalModelFlags): Promise<ModelSource> {
   if (flags.endpoint !== undefined) {
     if (flags.checkpoint !== undefined) throw new InputError('--endpoint', 'give --checkpoint or --endpoint, not both');
     if (!flags.model) throw new InputError('--model', '--endpoint needs --model (the served model name)');
     const { endpoint, model } = flags;
     const imageSize = await remoteImageSize(flags, endpoint);
-    const score = (heldout: HeldoutSet) => {
-      const policy = RemotePolicy.connect({
-        endpoint,
-        model,
-        apiKey: apiKeyOf(flags),
-        concurrency: positiveInt(flags.concurrency ?? '8', '--concurrency'),
-      });
-      return scoreWith(policy, heldout, flags);
-    };
-    return { label: { endpoint, model }, imageSize, score };
+    const open = async (): Promise<Policy> => RemotePolicy.connect({
+      endpoint,
+      model,
+      apiKey: apiKeyOf(flags),
+      concurrency: positiveInt(flags.concurrency ?? '8', '--concurrency'),
+    });
+    return { label: { endpoint, model }, imageSize, open };
   }
   if (flags.checkpoint === undefined) throw new InputError('--checkpoint', 'give --checkpoint DIR or --endpoint URL --model NAME');
   const checkpoint = flags.checkpoint;
   const probe = await EmbeddedPolicy.load(checkpoint);
   const imageSize = probe.model.config.imageSize;
   await probe.close();
-  return { label: { checkpoint }, imageSize, score: (heldout) => score(checkpoint, heldout, flags) };
+  return { label: { checkpoint }, imageSize, open: () => loadEmbedded(checkpoint, flags) };
 }
 
 /** Builds the held-out set, scores the checkpoint(s) or served model, and returns the JSON printed by `--json`. */
@@ -116,13 +141,14 @@ export async function evalModel(flags: EvalModelFlags): Promise<Record<string, u
   if (tasks.length === 0) throw new InputError('--tasks', 'name at least one gym task');
   const source = await sourceOf(flags);
   const heldout = buildHeldout(tasks.map((task) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null })), positiveInt(flags.n, '--n'), Number(flags.seed), source.imageSize);
-  const after = await source.score(heldout);
+  const after = await scoreWith(await source.open(), heldout, flags);
   const out: Record<string, unknown> = {
     ...source.label,
     heldout_seed: heldout.seed,
     heldout_hash: heldout.hash,
     tasks: Object.fromEntries(Object.entries(after.tasks).map(([t, r]) => [t, { score: r.score, accuracy: r.accuracy, n: r.n }])),
   };
+  if (flags.samples !== undefined) out.sampled = await sampleWith(await source.open(), heldout, flags);
   if (flags.before) {
     const before = await score(flags.before, heldout, flags);
     out.comparison = buildSummary(before, after, 0, 0);
@@ -147,6 +173,8 @@ export function registerEvalModel(evalCommand: Command): void {
     .option('--max-tokens <n>', 'generation budget', '48')
     .option('--batch-size <n>', 'prompts per generation batch', '32')
     .option('--prompt-style <style>', 'full or compact (must match training; a server applies its own)', 'full')
+    .option('--samples <k>', 'also sample k responses per item: pass@1, pass@k, mean and best-of-k score per task (what RL can sharpen toward)')
+    .option('--temperature <t>', 'with --samples: sampling temperature', '1')
     .option('--json', 'machine-readable output')
     .action(async (flags: EvalModelFlags) => {
       try {
@@ -155,6 +183,9 @@ export function registerEvalModel(evalCommand: Command): void {
         else {
           for (const [task, r] of Object.entries(out.tasks as Record<string, { score: number; accuracy: number; n: number }>)) {
             process.stdout.write(`${task.padEnd(24)} score ${(100 * r.score).toFixed(1)}  accuracy ${(100 * r.accuracy).toFixed(1)}%  n=${r.n}\n`);
+          }
+          for (const [task, r] of Object.entries((out.sampled ?? {}) as Record<string, SampledTaskEval>)) {
+            process.stdout.write(`${task.padEnd(24)} ${r.k} samples at T=${r.temperature}: pass@1 ${(100 * r.pass_at_1).toFixed(1)}%  pass@${r.k} ${(100 * r.pass_at_k).toFixed(1)}%  mean score ${(100 * r.mean_score).toFixed(1)}  best-of-${r.k} ${(100 * r.best_score).toFixed(1)}\n`);
           }
           process.stdout.write(`held-out sha256 ${String(out.heldout_hash).slice(0, 12)}\n`);
         }
