@@ -26,9 +26,9 @@ describe('createRegistry', () => {
     assert.ok(a.advantages.has('custom') && !b.advantages.has('custom'));
   });
 
-  it('the standard registries hold the DESIGN.md section 10 names', () => {
+  it('the standard registries hold the DESIGN.md section 10 names (plus raft)', () => {
     const r = createRlRegistries();
-    assert.deepEqual(r.advantages.names(), ['grpo', 'grpo-nostd', 'rloo', 'reinforce-pp']);
+    assert.deepEqual(r.advantages.names(), ['grpo', 'grpo-nostd', 'rloo', 'reinforce-pp', 'raft']);
     assert.deepEqual(r.objectives.names(), ['ppo-clip']);
     assert.deepEqual(r.aggregations.names(), ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm']);
     assert.deepEqual(r.kl.names(), ['none', 'k1', 'k2', 'k3']);

@@ -33,6 +33,14 @@ describe('advantage estimators (METHODS.md 0.1, 0.4)', () => {
     close(registry.get('grpo-nostd').fast({ rewards, groupIds }).value, [0.5, -0.5, -0.5, 0.5, 0.25, 0.25, 0.25, -0.75]);
   });
 
+  it('raft: 1 for the group\'s best rollouts (ties too), 0 for the rest and for all-equal groups', () => {
+    close(registry.get('raft').fast({ rewards, groupIds }).value, [1, 0, 0, 1, 1, 1, 1, 0]);
+    const graded = registry.get('raft').fast({ rewards: [0.2, 0.7, null, 0.7, 0.3, 0.3, 0.3, 0.3], groupIds });
+    close(graded.value, [0, 1, 0, 1, 0, 0, 0, 0]);
+    assert.equal(graded.metrics['advantage/zeroStdGroupFraction'], 0.5);
+    assert.ok([...graded.value].every((a) => a >= 0), 'positive-only: losers are never pushed down');
+  });
+
   it('rloo: r - mean of the others', () => {
     // r=1 in group 1: others (0, 0, 1) mean 1/3 -> 2/3; r=0 in group 2: others all 1 -> -1
     close(registry.get('rloo').fast({ rewards, groupIds }).value, [2 / 3, -2 / 3, -2 / 3, 2 / 3, 1 / 3, 1 / 3, 1 / 3, -1]);

@@ -2,7 +2,7 @@
  * Advantage estimators: per-sequence rewards grouped by prompt -> per-sequence advantages `[B]`
  * (broadcast to tokens later with `broadcastToTokens`). Outcome rewards only; no value model.
  *
- * Names (DESIGN.md section 10): `grpo`, `grpo-nostd` (Dr.GRPO), `rloo`, `reinforce-pp`.
+ * Names (DESIGN.md section 10): `grpo`, `grpo-nostd` (Dr.GRPO), `rloo`, `reinforce-pp`; and `raft`.
  * Input: `rewards[i]` with `groupIds[i]` (any integers; a group's members need not be adjacent).
  *
  * Design decisions:
@@ -22,6 +22,12 @@
  *   OpenRLHF's statistics are over *tokens*; pass `weights` = response lengths to reproduce that
  *   weighting exactly (default 1 per sequence). Non-applicable rewards and singleton groups are
  *   left out of the batch statistics and get 0 (OpenRLHF has neither case).
+ * - RAFT (`raft`, best-of-G rejection sampling): A = 1 for the rollouts whose reward is the group's
+ *   highest, 0 for the rest, and 0 for a group whose rewards are all equal. Positive-only: the
+ *   winners are imitated and the losers are not pushed down (RAFT, Dong et al. 2023, arXiv
+ *   2304.06767; RAFT++ with PPO's ratio and clip, Xiong et al. 2025, arXiv 2504.11343, which keeps
+ *   samples of reward 1; for binary rewards that is the same set, except that an all-correct group
+ *   trains here on nothing). With graded rewards (IoU) the best of the group wins, as best-of-n does.
  */
 import { createRegistry, type Registry } from '../registry.js';
 import { checkLength, isApplicable, type MaybeNumbers, type Metrics, type Numbers } from '../types.js';
@@ -48,12 +54,12 @@ export interface AdvantageResult {
 
 export type AdvantageFn = (input: AdvantageInput) => AdvantageResult;
 
-export const ADVANTAGE_NAMES = ['grpo', 'grpo-nostd', 'rloo', 'reinforce-pp'] as const;
+export const ADVANTAGE_NAMES = ['grpo', 'grpo-nostd', 'rloo', 'reinforce-pp', 'raft'] as const;
 export type AdvantageName = (typeof ADVANTAGE_NAMES)[number];
 
 type GroupRule = (reward: number, mean: number, std: number, n: number) => number;
 
-const RULES: Record<Exclude<AdvantageName, 'reinforce-pp'>, GroupRule> = {
+const RULES: Record<Exclude<AdvantageName, 'reinforce-pp' | 'raft'>, GroupRule> = {
   grpo: (r, mean, std) => (r - mean) / (std + GRPO_EPS),
   'grpo-nostd': (r, mean) => r - mean,
   rloo: (r, mean, _std, n) => ((r - mean) * n) / (n - 1),
@@ -139,6 +145,29 @@ function referenceReinforcePp(input: AdvantageInput): AdvantageResult {
   const metrics = summarize(value, rewards, 0, 0);
   metrics['advantage/zeroStdGroupFraction'] = centred.metrics['advantage/zeroStdGroupFraction']!;
   return { value, metrics };
+}
+
+function referenceRaft(input: AdvantageInput): AdvantageResult {
+  validate(input);
+  const { rewards, groupIds } = input;
+  const value = new Float64Array(rewards.length);
+  const all = Array.from({ length: rewards.length }, (_, i) => i);
+  const ids = [...new Set(all.map((i) => groupIds[i]!))];
+  let groups = 0;
+  let zeroStd = 0;
+  for (const id of ids) {
+    const indices = all.filter((i) => groupIds[i] === id && isApplicable(rewards[i]));
+    if (indices.length < 2) continue;
+    groups++;
+    const values = indices.map((i) => rewards[i] as number);
+    const best = Math.max(...values);
+    if (best === Math.min(...values)) {
+      zeroStd++;
+      continue;
+    }
+    for (const i of indices) if (rewards[i] === best) value[i] = 1;
+  }
+  return { value, metrics: summarize(value, rewards, groups, zeroStd) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,14 +301,46 @@ function fastReinforcePp(input: AdvantageInput): AdvantageResult {
   return { value, metrics };
 }
 
+/** RAFT in flat passes over the dense group index: per-group max and min, then the winners. */
+function fastRaft(input: AdvantageInput): AdvantageResult {
+  validate(input);
+  const { rewards } = input;
+  const { dense, count } = fastGroupStats(rewards, input.groupIds);
+  const groups = count.length;
+  const max = new Float64Array(groups).fill(-Infinity);
+  const min = new Float64Array(groups).fill(Infinity);
+  for (let i = 0; i < rewards.length; i++) {
+    const r = rewards[i];
+    if (r == null || r !== r) continue;
+    const g = dense[i]!;
+    if (r > max[g]!) max[g] = r;
+    if (r < min[g]!) min[g] = r;
+  }
+  const value = new Float64Array(rewards.length);
+  for (let i = 0; i < rewards.length; i++) {
+    const r = rewards[i];
+    const g = dense[i]!;
+    if (r != null && r === r && count[g]! >= 2 && max[g]! > min[g]! && r === max[g]) value[i] = 1;
+  }
+  let counted = 0;
+  let zeroStd = 0;
+  for (let g = 0; g < groups; g++) {
+    if (count[g]! < 2) continue;
+    counted++;
+    if (max[g] === min[g]) zeroStd++;
+  }
+  return { value, metrics: summarize(value, rewards, counted, zeroStd) };
+}
+
 const DESCRIPTIONS: Record<AdvantageName, string> = {
   grpo: 'GRPO: (r - group mean) / (unbiased group std + 1e-6) (DeepSeekMath; verl/EasyR1)',
   'grpo-nostd': 'Dr.GRPO: r - group mean, no std division (removes the difficulty bias, arXiv 2503.20783)',
   rloo: 'RLOO: r - mean of the other rewards of the group (leave-one-out baseline)',
   'reinforce-pp': 'REINFORCE++ baseline: r - group mean, then whitened over the batch (OpenRLHF reinforce_baseline)',
+  raft: 'RAFT: 1 for the group\'s best rollouts, 0 otherwise (best-of-G rejection sampling; positive-only, arXiv 2304.06767, 2504.11343)',
 };
 
-/** A new registry holding the four standard advantage estimators. */
+/** A new registry holding the four standard advantage estimators and RAFT. */
 export function createAdvantageRegistry(): Registry<AdvantageFn> {
   const registry = createRegistry<AdvantageFn>('advantage');
   const kinds = { grpo: 0, 'grpo-nostd': 1, rloo: 2 } as const;
@@ -302,5 +363,6 @@ export function createAdvantageRegistry(): Registry<AdvantageFn> {
     reference: referenceReinforcePp,
     fast: fastReinforcePp,
   });
+  registry.register({ name: 'raft', description: DESCRIPTIONS.raft, reference: referenceRaft, fast: fastRaft });
   return registry;
 }
