@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderModelCard, sampleShares, type ModelCardInput } from './model-card.js';
+import { lastPerStep, renderModelCard, sampleShares, type ModelCardInput } from './model-card.js';
 
 const input: ModelCardInput = {
   command: 'perceptrl pretrain --config configs/pretrain.yaml',
@@ -51,4 +51,11 @@ test('sample shares follow the curriculum windows: a source that leaves early ha
   assert.deepEqual(shares.map((x) => Math.round(x * 1e6) / 1e6), [0.25, 0.416667, 0.333333]);
   assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
   assert.deepEqual(sampleShares([{ task: 'a', weight: 3 }, { task: 'b', weight: 1 }], 10).map((x) => Math.round(x * 1e9) / 1e9), [0.75, 0.25]);
+});
+
+test('lastPerStep keeps the last line of each step, so a resumed run\'s re-logged steps count once', () => {
+  const lines = [{ step: 1, seconds: 1 }, { step: 2, seconds: 1 }, { step: 3, seconds: 9 }, { step: 3, seconds: 2 }, { step: 4, seconds: 1 }];
+  const kept = lastPerStep(lines);
+  assert.deepEqual(kept.map((l) => l.step), [1, 2, 3, 4]);
+  assert.equal(kept.reduce((s, l) => s + l.seconds, 0), 5);
 });

@@ -162,3 +162,10 @@ export async function renderModelCard(input: ModelCardInput): Promise<{ markdown
   ].join('\n');
   return { markdown, curveSvg };
 }
+
+/** One line per step, the last one logged (a resumed run re-logs the steps after its last checkpoint), in step order. */
+export function lastPerStep<T extends { step: number }>(lines: readonly T[]): T[] {
+  const byStep = new Map<number, T>();
+  for (const line of lines) byStep.set(line.step, line);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkpointWeights, countParams } from '../../model/index.js';
 import { EmbeddedPolicy } from '../../policy/index.js';
-import { renderModelCard, type CardEval, type CardSource, type CardTaskRow } from '../../report/model-card.js';
+import { lastPerStep, renderModelCard, type CardEval, type CardSource, type CardTaskRow } from '../../report/model-card.js';
 import { blindBaseline, buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, readJsonl } from '../../train/index.js';
 import { DataError } from '../../util/errors.js';
 import { defaultRegistry } from '../../verifiers/index.js';
@@ -44,7 +44,8 @@ async function records<T>(path: string): Promise<T[]> {
 
 async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown>> {
   const recipe = JSON.parse(await readFile(join(flags.run, 'config.json'), 'utf8')) as RunRecipe;
-  const metrics = await records<{ loss: number; seconds: number }>(join(flags.run, 'metrics.jsonl'));
+  // a run killed after its last checkpoint logged steps it then ran again on resume: count each step once
+  const metrics = lastPerStep(await records<{ step: number; loss: number; seconds: number }>(join(flags.run, 'metrics.jsonl')));
   const curve = await records<CardEval>(join(flags.run, 'eval.jsonl'));
   const tasks = flags.tasks.split(',').map((t) => t.trim()).filter(Boolean);
   const policy = await EmbeddedPolicy.load(flags.checkpoint, { promptStyle: recipe.model.prompt_style });
