@@ -6,8 +6,7 @@
  *
  *   node --import tsx bench/probes/blind-pass-at-k.ts [k 8] [items 200]
  */
-import { passAtK } from '../../src/eval/stats/index.js';
-import { blindResponses, buildHeldout } from '../../src/train/heldout.js';
+import { blindResponses, buildHeldout, sampleStats } from '../../src/train/heldout.js';
 import { scoreResponses } from '../../src/train/scoring.js';
 import { defaultRegistry } from '../../src/verifiers/index.js';
 
@@ -19,10 +18,10 @@ for (const [task, items] of Object.entries(heldout.tasks)) {
   const scored = scoreResponses(defaultRegistry(), items, blindResponses(items, k)!, { step: 1, totalSteps: 1 });
   let pass1 = 0, passK = 0, best = 0;
   for (const row of scored) {
-    const c = row.filter((s) => s.success).length;
-    pass1 += passAtK(k, c, 1);
-    passK += passAtK(k, c, k);
-    best += Math.max(...row.map((s) => s.normalized ?? 0));
+    const item = sampleStats(row);
+    pass1 += item.pass1;
+    passK += item.passK;
+    best += item.best;
   }
   const pct = (v: number) => (100 * v / items.length).toFixed(1);
   console.log(`${task}: blind pass@1 ${pct(pass1)} %, pass@${k} ${pct(passK)} %, best-of-${k} score ${pct(best)}`);

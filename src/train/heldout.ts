@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { passAtK } from '../eval/stats/index.js';
-import type { Policy } from '../policy/index.js';
+import type { Policy, Rollout, SamplingParams } from '../policy/index.js';
 import type { VerifierRegistry } from '../verifiers/index.js';
 import type { DataSourceConfig } from './config.js';
 import { gymSource, type TrainItem } from './data.js';
-import { scoreResponses } from './scoring.js';
+import { scoreResponses, type ScoredResponse } from './scoring.js';
 import { checkHeldoutSeed } from './seeds.js';
 
 export interface HeldoutSet {
@@ -72,33 +72,54 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Greedy decoding on every held-out item, scored by the item's verifier. */
-export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry, heldout: HeldoutSet, options: EvaluateOptions): Promise<EvalResult> {
-  const out: EvalResult = { heldout_hash: heldout.hash, heldout_seed: heldout.seed, tasks: {} };
+interface ScoredBatch {
+  task: string;
+  batch: TrainItem[];
+  rollouts: Rollout[][];
+  scored: ScoredResponse[][];
+}
+
+/**
+ * Every held-out item, task by task in batches of `options.batchSize`: encode, generate with the
+ * batch's sampling params, score with each item's verifier; progress is counted over the whole set.
+ */
+async function* scoredBatches(
+  policy: Policy, registry: VerifierRegistry, heldout: HeldoutSet, options: EvaluateOptions, sampling: (start: number) => Omit<SamplingParams, 'maxTokens' | 'allowedTokens'>,
+): AsyncGenerator<ScoredBatch> {
   const total = Object.values(heldout.tasks).reduce((n, items) => n + items.length, 0);
   let done = 0;
   for (const [task, items] of Object.entries(heldout.tasks)) {
-    const outcomes: ItemOutcome[] = [];
     for (let start = 0; start < items.length; start += options.batchSize) {
       const batch = items.slice(start, start + options.batchSize);
       const encoded = await policy.encode(batch.map((item) => item.prompt));
-      const rollouts = await policy.generate(encoded, { n: 1, maxTokens: options.maxTokens, temperature: 0, topP: 1, seed: 0, allowedTokens: options.allowedTokens });
+      const rollouts = await policy.generate(encoded, { ...sampling(start), maxTokens: options.maxTokens, allowedTokens: options.allowedTokens });
       const scored = scoreResponses(registry, batch, rollouts, { step: options.step ?? 1, totalSteps: options.totalSteps ?? 1 });
-      batch.forEach((item, i) => {
-        const s = scored[i]![0]!;
-        const outcome: ItemOutcome = { id: item.id, score: s.score, normalized: s.normalized ?? 0, success: s.success, response: rollouts[i]![0]!.text };
-        if (s.reason !== undefined) outcome.reason = s.reason;
-        outcomes.push(outcome);
-      });
+      yield { task, batch, rollouts, scored };
       done += batch.length;
       options.onProgress?.(done, total);
     }
-    const n = outcomes.length;
+  }
+}
+
+/** Greedy decoding on every held-out item, scored by the item's verifier. */
+export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry, heldout: HeldoutSet, options: EvaluateOptions): Promise<EvalResult> {
+  const outcomes = new Map(Object.keys(heldout.tasks).map((task) => [task, [] as ItemOutcome[]]));
+  for await (const { task, batch, rollouts, scored } of scoredBatches(policy, registry, heldout, options, () => ({ n: 1, temperature: 0, topP: 1, seed: 0 }))) {
+    batch.forEach((item, i) => {
+      const s = scored[i]![0]!;
+      const outcome: ItemOutcome = { id: item.id, score: s.score, normalized: s.normalized ?? 0, success: s.success, response: rollouts[i]![0]!.text };
+      if (s.reason !== undefined) outcome.reason = s.reason;
+      outcomes.get(task)!.push(outcome);
+    });
+  }
+  const out: EvalResult = { heldout_hash: heldout.hash, heldout_seed: heldout.seed, tasks: {} };
+  for (const [task, items] of outcomes) {
+    const n = items.length;
     out.tasks[task] = {
-      score: n ? outcomes.reduce((a, o) => a + o.normalized, 0) / n : 0,
-      accuracy: n ? outcomes.filter((o) => o.success).length / n : 0,
+      score: n ? items.reduce((a, o) => a + o.normalized, 0) / n : 0,
+      accuracy: n ? items.filter((o) => o.success).length / n : 0,
       n,
-      items: outcomes,
+      items,
     };
   }
   return out;
@@ -122,33 +143,37 @@ export interface SampleOptions extends EvaluateOptions {
   seed: number;
 }
 
+/** One item's k scored responses: its pass@1, pass@k, mean score and best score (null scores count 0). */
+export function sampleStats(row: readonly Pick<ScoredResponse, 'success' | 'normalized'>[]): { pass1: number; passK: number; mean: number; best: number } {
+  const successes = row.filter((s) => s.success).length;
+  const scores = row.map((s) => s.normalized ?? 0);
+  return {
+    pass1: passAtK(row.length, successes, 1),
+    passK: passAtK(row.length, successes, row.length),
+    mean: scores.reduce((a, b) => a + b, 0) / row.length,
+    best: Math.max(...scores),
+  };
+}
+
 /** Sampled decoding, k rollouts per held-out item: pass@1, pass@k, mean and best-of-k score per task. */
 export async function sampleEvaluate(policy: Policy, registry: VerifierRegistry, heldout: HeldoutSet, options: SampleOptions): Promise<Record<string, SampledTaskEval>> {
-  const out: Record<string, SampledTaskEval> = {};
-  const total = Object.values(heldout.tasks).reduce((n, items) => n + items.length, 0);
-  let done = 0;
-  for (const [task, items] of Object.entries(heldout.tasks)) {
-    let pass1 = 0, passK = 0, mean = 0, best = 0;
-    for (let start = 0; start < items.length; start += options.batchSize) {
-      const batch = items.slice(start, start + options.batchSize);
-      const encoded = await policy.encode(batch.map((item) => item.prompt));
-      const rollouts = await policy.generate(encoded, {
-        n: options.k, maxTokens: options.maxTokens, temperature: options.temperature, topP: 1, seed: options.seed + start, allowedTokens: options.allowedTokens,
-      });
-      const scored = scoreResponses(registry, batch, rollouts, { step: options.step ?? 1, totalSteps: options.totalSteps ?? 1 });
-      for (const row of scored) {
-        const successes = row.filter((s) => s.success).length;
-        const scores = row.map((s) => s.normalized ?? 0);
-        pass1 += passAtK(row.length, successes, 1);
-        passK += passAtK(row.length, successes, row.length);
-        mean += scores.reduce((a, b) => a + b, 0) / row.length;
-        best += Math.max(...scores);
-      }
-      done += batch.length;
-      options.onProgress?.(done, total);
+  const sums = new Map(Object.keys(heldout.tasks).map((task) => [task, { pass1: 0, passK: 0, mean: 0, best: 0 }]));
+  const sampling = (start: number) => ({ n: options.k, temperature: options.temperature, topP: 1, seed: options.seed + start });
+  for await (const { task, scored } of scoredBatches(policy, registry, heldout, options, sampling)) {
+    const sum = sums.get(task)!;
+    for (const row of scored) {
+      const item = sampleStats(row);
+      sum.pass1 += item.pass1;
+      sum.passK += item.passK;
+      sum.mean += item.mean;
+      sum.best += item.best;
     }
-    const n = Math.max(1, items.length);
-    out[task] = { k: options.k, temperature: options.temperature, pass_at_1: pass1 / n, pass_at_k: passK / n, mean_score: mean / n, best_score: best / n, n: items.length };
+  }
+  const out: Record<string, SampledTaskEval> = {};
+  for (const [task, sum] of sums) {
+    const n = heldout.tasks[task]!.length;
+    const d = Math.max(1, n);
+    out[task] = { k: options.k, temperature: options.temperature, pass_at_1: sum.pass1 / d, pass_at_k: sum.passK / d, mean_score: sum.mean / d, best_score: sum.best / d, n };
   }
   return out;
 }

@@ -15,15 +15,15 @@ export async function sftStep(ctx: StepContext, step: number, cursor: DataCursor
   const t0 = process.hrtime.bigint();
   // 1. draw the same stream as RL would (batch_size samples; the group size plays no role)
   const drawn = drawBatch(ctx.sources, cursor, recipe.train.batch_size, `${recipe.seed}/data/${step}/0`);
-  const usable = drawn.items.filter((item) => referenceTokens(policy, item.meta, recipe.train.max_new_tokens) !== null);
-  const metrics: Metrics = { 'sft/skipped': drawn.items.length - usable.length, 'sft/samples': usable.length };
   // 2. targets: reference response tokens + EOS, cut at the generation budget
+  const usable = drawn.items.flatMap((item) => {
+    const tokens = referenceTokens(policy, item.meta, recipe.train.max_new_tokens);
+    return tokens ? [{ item, tokens }] : [];
+  });
+  const metrics: Metrics = { 'sft/skipped': drawn.items.length - usable.length, 'sft/samples': usable.length };
   if (usable.length > 0) {
-    const encoded = await policy.encode(usable.map((item) => item.prompt));
-    const rows = usable.map((item, i) => ({
-      prompt: i,
-      tokens: referenceTokens(policy, item.meta, recipe.train.max_new_tokens)!,
-    }));
+    const encoded = await policy.encode(usable.map((u) => u.item.prompt));
+    const rows = usable.map((u, i) => ({ prompt: i, tokens: u.tokens }));
     // 3. one optimizer step on the mean NLL, then sync the inference weights
     const result = await policy.step(encoded, rows, meanTokenNll, {
       lr: recipe.train.lr, weightDecay: recipe.train.weight_decay, clipNorm: recipe.train.clip_norm, beta1: recipe.train.beta1, beta2: recipe.train.beta2,

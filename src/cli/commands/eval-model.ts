@@ -65,14 +65,19 @@ async function scoreWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFl
   }
 }
 
-/** --samples k: k rollouts per item at --temperature, pass@1 / pass@k / mean / best-of-k per task. */
-async function sampleWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFlags): Promise<Record<string, SampledTaskEval>> {
+/** --samples k and --temperature t, checked before any model is loaded; null without --samples. */
+function samplingOf(flags: EvalModelFlags): { k: number; temperature: number } | null {
+  if (flags.samples === undefined) return null;
   const temperature = Number(flags.temperature ?? '1');
   if (!Number.isFinite(temperature) || temperature <= 0 || temperature > 2) throw new InputError('--temperature', `expected a number in (0, 2], got "${flags.temperature}"`);
+  return { k: positiveInt(flags.samples, '--samples'), temperature };
+}
+
+/** k rollouts per item at the temperature: pass@1 / pass@k / mean / best-of-k per task. */
+async function sampleWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFlags, sampling: { k: number; temperature: number }): Promise<Record<string, SampledTaskEval>> {
   try {
     return await sampleEvaluate(policy, defaultRegistry(), heldout, {
-      k: positiveInt(flags.samples!, '--samples'), temperature, seed: Number(flags.seed),
-      batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens'),
+      ...sampling, seed: Number(flags.seed), batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens'),
     });
   } finally {
     await policy.close();
@@ -139,6 +144,7 @@ async function sourceOf(flags: EvalModelFlags): Promise<ModelSource> {
 export async function evalModel(flags: EvalModelFlags): Promise<Record<string, unknown>> {
   const tasks = flags.tasks.split(',').map((t) => t.trim()).filter(Boolean);
   if (tasks.length === 0) throw new InputError('--tasks', 'name at least one gym task');
+  const sampling = samplingOf(flags);
   const source = await sourceOf(flags);
   const heldout = buildHeldout(tasks.map((task) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null })), positiveInt(flags.n, '--n'), Number(flags.seed), source.imageSize);
   const after = await scoreWith(await source.open(), heldout, flags);
@@ -148,7 +154,7 @@ export async function evalModel(flags: EvalModelFlags): Promise<Record<string, u
     heldout_hash: heldout.hash,
     tasks: Object.fromEntries(Object.entries(after.tasks).map(([t, r]) => [t, { score: r.score, accuracy: r.accuracy, n: r.n }])),
   };
-  if (flags.samples !== undefined) out.sampled = await sampleWith(await source.open(), heldout, flags);
+  if (sampling) out.sampled = await sampleWith(await source.open(), heldout, flags, sampling);
   if (flags.before) {
     const before = await score(flags.before, heldout, flags);
     out.comparison = buildSummary(before, after, 0, 0);

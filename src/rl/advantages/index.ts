@@ -183,11 +183,11 @@ interface GroupStats {
 }
 
 /**
- * Group statistics in four flat passes. Ids usually arrive in runs (the G rollouts of a prompt side by
- * side), so the Map is consulted only when the id changes.
+ * Dense group index (0..groups-1, order of first appearance). Ids usually arrive in runs (the G
+ * rollouts of a prompt side by side), so the Map is consulted only when the id changes.
  */
-function fastGroupStats(rewards: MaybeNumbers, groupIds: Numbers): GroupStats {
-  const B = rewards.length;
+function denseGroups(groupIds: Numbers): { dense: Int32Array; groups: number } {
+  const B = groupIds.length;
   const dense = new Int32Array(B);
   const index = new Map<number, number>();
   let previousId = Number.NaN;
@@ -202,7 +202,13 @@ function fastGroupStats(rewards: MaybeNumbers, groupIds: Numbers): GroupStats {
     }
     dense[i] = previousGroup;
   }
-  const groups = index.size;
+  return { dense, groups: index.size };
+}
+
+/** Group statistics in four flat passes over the dense index. */
+function fastGroupStats(rewards: MaybeNumbers, groupIds: Numbers): GroupStats {
+  const B = rewards.length;
+  const { dense, groups } = denseGroups(groupIds);
   const stats = new Float64Array(3 * groups);
   const count = stats.subarray(0, groups);
   const mean = stats.subarray(groups, 2 * groups);
@@ -301,18 +307,19 @@ function fastReinforcePp(input: AdvantageInput): AdvantageResult {
   return { value, metrics };
 }
 
-/** RAFT in flat passes over the dense group index: per-group max and min, then the winners. */
+/** RAFT in flat passes over the dense group index: per-group count, max and min, then the winners. */
 function fastRaft(input: AdvantageInput): AdvantageResult {
   validate(input);
   const { rewards } = input;
-  const { dense, count } = fastGroupStats(rewards, input.groupIds);
-  const groups = count.length;
+  const { dense, groups } = denseGroups(input.groupIds);
+  const count = new Float64Array(groups);
   const max = new Float64Array(groups).fill(-Infinity);
   const min = new Float64Array(groups).fill(Infinity);
   for (let i = 0; i < rewards.length; i++) {
     const r = rewards[i];
     if (r == null || r !== r) continue;
     const g = dense[i]!;
+    count[g] = count[g]! + 1;
     if (r > max[g]!) max[g] = r;
     if (r < min[g]!) min[g] = r;
   }
