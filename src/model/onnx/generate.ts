@@ -3,8 +3,10 @@
  * are encoded once (the G rollouts of a group share one encoding), prompts are left-padded with
  * per-row positions and a key mask so every row sees exactly what it would see alone (and what
  * `logprobs()` sees in the right-padded training layout: tested to 1e-4), then one decoder run per
- * new token fetches only the last position's logits. Rows that hit a stop token keep running until
- * the whole batch is done or the token limit is reached (their extra tokens are dropped).
+ * new token fetches only the last position's logits. The G rollouts of a group share one prefill,
+ * and rows that hit a stop token leave the batch (the cache drops them once they are a quarter of it),
+ * so a mixed batch of short and long answers runs its tail on the long rows only. Both are exact:
+ * tested token for token against the plain loop, which `sharedPrefill: false, compactRows: false` runs.
  */
 import * as ort from 'onnxruntime-node';
 import { Rng } from '../../util/rng.js';
@@ -13,6 +15,7 @@ import { rowImages } from '../batch.js';
 import { logSoftmaxAt, sampleToken, type SamplingOptions } from '../sampling.js';
 import { BOS_ID, EOS_ID, IMAGE_ID, PAD_ID } from '../tokenizer/index.js';
 import { type DecoderStepOutput, int64Tensor, type OnnxExecutor } from './executor.js';
+import { expandFlat, expandRows, FixedCache } from './kv-cache.js';
 
 export interface GenerateOptions extends SamplingOptions {
   /** Token limit per row (the response is cut there with finish reason "length"). */
@@ -33,6 +36,10 @@ export interface GenerateOptions extends SamplingOptions {
    * to measure the difference, bench/model/levers.ts).
    */
   kvCache?: 'fixed' | 'concat';
+  /** Run the prefill once per distinct (image, prompt) row (default true). */
+  sharedPrefill?: boolean;
+  /** Drop finished rows from the fixed cache (default true; the concat cache never drops). */
+  compactRows?: boolean;
 }
 
 export interface Generation {
@@ -55,89 +62,161 @@ export async function generate(executor: OnnxExecutor, batch: ModelBatch, option
   const stops = new Set(options.stopTokens ?? [EOS_ID]);
   const rng = new Rng(options.seed ?? 0);
 
-  const prefix = batch.images.length > 0
-    ? executor.expandPrefix(await executor.encodeImages(batch.images, options.image ?? {}), rowImages(batch))
-    : executor.emptyPrefix(B);
-  const P = prefix.dims[1]!;
-
-  // Prefill: [prefix, left pads, BOS, prompt] with per-row positions and pad keys masked.
-  const T0 = P + Lp;
-  const tokens = new Array<number>(B * Lp).fill(PAD_ID);
-  const positions = new Array<number>(B * T0);
-  const keyValid: Uint8Array[] = [];
-  for (let b = 0; b < B; b++) {
-    const pad = Lp - texts[b]!.length;
-    const valid = new Uint8Array(P + Lp + maxTokens);
-    for (let t = 0; t < T0; t++) {
-      const isPad = t >= P && t < P + pad;
-      valid[t] = isPad ? 0 : 1;
-      positions[b * T0 + t] = t < P ? t : isPad ? P : P + (t - P - pad);
-      if (t >= P + pad) tokens[b * Lp + t - P] = texts[b]![t - P - pad]!;
-    }
-    keyValid.push(valid);
-  }
-  // The prefill is the whole prefix (image, BOS, prompt): causal, or all of it with prefix attention.
-  const bidirectional = config.attention === 'prefix';
-  const prefillMask = new Float32Array(B * T0 * T0);
-  for (let b = 0; b < B; b++) {
-    for (let q = 0; q < T0; q++) {
-      for (let k = 0; k < T0; k++) prefillMask[(b * T0 + q) * T0 + k] = (bidirectional || k <= q) && keyValid[b]![k] ? 0 : -1e9;
-    }
-  }
-  let step = await executor.decoderStep({
-    prefix,
-    tokens: int64Tensor(tokens, [B, Lp]),
-    positions: int64Tensor(positions, [B, T0]),
-    mask: new ort.Tensor('float32', prefillMask, [B, 1, T0, T0]),
-    pastK: executor.emptyCache(B),
-    pastV: executor.emptyCache(B),
-  }, 'last_logits');
+  const fixed = (options.kvCache ?? 'fixed') === 'fixed';
+  const pre = await prefill(executor, batch, texts, Lp, maxTokens, options);
+  const { keyValid, P, T0 } = pre;
+  const cache = fixed ? new FixedCache(B, config.decoderLayers, config.decoderHeads, config.decoderWidth / config.decoderHeads, T0 + maxTokens - 1) : null;
+  cache?.write(pre.step, T0, pre.source);
+  let step = cache ? pre.step : { ...pre.step, presentK: pre.step.presentK.map((t) => expandRows(t, pre.source)), presentV: pre.step.presentV.map((t) => expandRows(t, pre.source)) };
 
   const out: Generation = { tokens: texts.map(() => []), logprobs: [], finishReason: texts.map(() => 'length') };
   const lps: number[][] = texts.map(() => []);
   const done = new Array<boolean>(B).fill(false);
-  const fixed = (options.kvCache ?? 'fixed') === 'fixed';
-  const cache = fixed ? new FixedCache(executor, B, T0, T0 + maxTokens - 1, step) : null;
-  const emptyPrefix = executor.emptyPrefix(B);
+  const compact = fixed && (options.compactRows ?? true);
+  let live = texts.map((_, b) => b); // the batch row of each cache row: all rows, then the unfinished ones
   for (let s = 0; s < maxTokens; s++) {
     const logits = step.lastLogits!;
-    const next = new Array<number>(B);
-    for (let b = 0; b < B; b++) {
-      const id = sampleToken(logits, b * V, V, banned, rng, options);
-      next[b] = id;
-      if (done[b]) continue;
-      out.tokens[b]!.push(id);
-      lps[b]!.push(logSoftmaxAt(logits, b * V, V, id));
-      if (stops.has(id)) {
+    const next = sampleLive(logits, live, B, V, banned, rng, options);
+    live.forEach((b, r) => {
+      if (done[b]) return;
+      out.tokens[b]!.push(next[r]!);
+      lps[b]!.push(logSoftmaxAt(logits, r * V, V, next[r]!));
+      if (stops.has(next[r]!)) {
         done[b] = true;
         out.finishReason[b] = 'stop';
       }
-    }
+    });
     if (done.every(Boolean) || s === maxTokens - 1) break;
     if (!cache) {
       step = await concatStep(executor, step, next, texts.map((t) => P + t.length + s), keyValid, T0 + s + 1);
       continue;
     }
-    // Feed the new tokens: one query per row against the filled cache slots and itself.
-    const Tmax = cache.capacity;
-    const mask = new Float32Array(B * (Tmax + 1)).fill(-1e9);
-    for (let b = 0; b < B; b++) {
-      for (let k = 0; k < cache.filled; k++) if (keyValid[b]![k]) mask[b * (Tmax + 1) + k] = 0;
-      mask[b * (Tmax + 1) + Tmax] = 0;
+    // Drop finished rows once they are a quarter of the cache: a decode step costs about its row count.
+    let feed = next;
+    if (compact && 4 * live.filter((b) => done[b]).length >= live.length) {
+      const keep = live.flatMap((b, r) => (done[b] ? [] : [r]));
+      cache.keepRows(keep);
+      feed = keep.map((r) => next[r]!);
+      live = keep.map((r) => live[r]!);
     }
-    step = await executor.decoderStep({
-      prefix: emptyPrefix,
-      tokens: int64Tensor(next, [B, 1]),
-      positions: int64Tensor(texts.map((t) => P + t.length + s), [B, 1]),
-      mask: new ort.Tensor('float32', mask, [B, 1, 1, Tmax + 1]),
-      pastK: cache.k,
-      pastV: cache.v,
-    }, 'last_logits', true);
-    keyValid.forEach((valid) => (valid[cache.filled] = 1));
-    cache.append(step);
+    step = await decodeStep(executor, cache, live, feed, live.map((b) => P + texts[b]!.length + s), keyValid);
   }
   out.logprobs = lps.map((row) => Float32Array.from(row));
   return out;
+}
+
+/**
+ * The next token of every cache row. The sampling stream is the one an uncompacted batch draws: rows
+ * already dropped from the cache still take their one uniform draw (sampleToken takes exactly one when
+ * temperature > 0, none when greedy), so compaction never changes what any row samples.
+ */
+function sampleLive(logits: Float32Array, live: readonly number[], B: number, V: number, banned: Uint8Array, rng: Rng, options: GenerateOptions): number[] {
+  const next = new Array<number>(live.length);
+  const draws = (options.temperature ?? 1) > 0;
+  let r = 0;
+  for (let b = 0; b < B; b++) {
+    if (live[r] === b) next[r] = sampleToken(logits, r++ * V, V, banned, rng, options);
+    else if (draws) rng.next();
+  }
+  return next;
+}
+
+interface Prefill {
+  /** The prefill run: `lastLogits` per batch row, present keys/values per distinct row. */
+  step: DecoderStepOutput;
+  /** The distinct row each batch row reads its cache from. */
+  source: number[];
+  keyValid: Uint8Array[];
+  P: number;
+  T0: number;
+}
+
+/**
+ * Prefill: [prefix, left pads, BOS, prompt] with per-row positions and pad keys masked. Rows with the
+ * same image and prompt (the G rollouts of a group) are identical here, so only distinct rows run
+ * (`sharedPrefill`, default on), and every batch row reads its distinct row's cache and logits.
+ */
+async function prefill(executor: OnnxExecutor, batch: ModelBatch, texts: number[][], Lp: number, maxTokens: number, options: GenerateOptions): Promise<Prefill> {
+  const images = rowImages(batch);
+  const { unique, source } = (options.sharedPrefill ?? true) ? distinctRows(texts, images) : { unique: texts.map((_, b) => b), source: texts.map((_, b) => b) };
+  const U = unique.length;
+  const prefix = batch.images.length > 0
+    ? executor.expandPrefix(await executor.encodeImages(batch.images, options.image ?? {}), unique.map((u) => images[u]!))
+    : executor.emptyPrefix(U);
+  const P = prefix.dims[1]!;
+  const T0 = P + Lp;
+  const keyValid = texts.map((text) => {
+    const valid = new Uint8Array(T0 + maxTokens);
+    valid.fill(1, 0, P);
+    valid.fill(1, P + Lp - text.length, T0);
+    return valid;
+  });
+  const tokens = new Array<number>(U * Lp).fill(PAD_ID);
+  const positions = new Array<number>(U * T0);
+  unique.forEach((row, u) => {
+    const pad = Lp - texts[row]!.length;
+    for (let t = 0; t < T0; t++) positions[u * T0 + t] = t < P ? t : t < P + pad ? P : t - pad;
+    texts[row]!.forEach((id, j) => (tokens[u * Lp + pad + j] = id));
+  });
+  // The prefill is the whole prefix (image, BOS, prompt): causal, or all of it with prefix attention.
+  const bidirectional = executor.config.attention === 'prefix';
+  const mask = new Float32Array(U * T0 * T0);
+  unique.forEach((row, u) => {
+    const valid = keyValid[row]!;
+    for (let q = 0; q < T0; q++) {
+      for (let k = 0; k < T0; k++) mask[(u * T0 + q) * T0 + k] = (bidirectional || k <= q) && valid[k] ? 0 : -1e9;
+    }
+  });
+  const step = await executor.decoderStep({
+    prefix,
+    tokens: int64Tensor(tokens, [U, Lp]),
+    positions: int64Tensor(positions, [U, T0]),
+    mask: new ort.Tensor('float32', mask, [U, 1, T0, T0]),
+    pastK: executor.emptyCache(U),
+    pastV: executor.emptyCache(U),
+  }, 'last_logits');
+  if (U < texts.length) step.lastLogits = expandFlat(step.lastLogits!, executor.config.vocabSize, source);
+  return { step, source, keyValid, P, T0 };
+}
+
+/** Rows with the same image and prompt tokens share one distinct row (first occurrence order). */
+function distinctRows(texts: readonly number[][], images: readonly number[]): { unique: number[]; source: number[] } {
+  const index = new Map<string, number>();
+  const unique: number[] = [];
+  const source = texts.map((text, b) => {
+    const key = `${images[b] ?? -1}|${text.join(',')}`;
+    let u = index.get(key);
+    if (u === undefined) {
+      u = unique.length;
+      index.set(key, u);
+      unique.push(b);
+    }
+    return u;
+  });
+  return { unique, source };
+}
+
+/** One decode step on the fixed cache: one query per cache row against its filled slots and itself. */
+async function decodeStep(executor: OnnxExecutor, cache: FixedCache, live: readonly number[], feed: readonly number[], positions: number[], keyValid: Uint8Array[]): Promise<DecoderStepOutput> {
+  const R = live.length;
+  const Tmax = cache.capacity;
+  const mask = new Float32Array(R * (Tmax + 1)).fill(-1e9);
+  live.forEach((b, r) => {
+    const valid = keyValid[b]!;
+    for (let k = 0; k < cache.filled; k++) if (valid[k]) mask[r * (Tmax + 1) + k] = 0;
+    mask[r * (Tmax + 1) + Tmax] = 0;
+  });
+  const step = await executor.decoderStep({
+    prefix: executor.emptyPrefix(R),
+    tokens: int64Tensor([...feed], [R, 1]),
+    positions: int64Tensor(positions, [R, 1]),
+    mask: new ort.Tensor('float32', mask, [R, 1, 1, Tmax + 1]),
+    pastK: cache.k,
+    pastV: cache.v,
+  }, 'last_logits', true);
+  keyValid.forEach((valid) => (valid[cache.filled] = 1));
+  cache.write(step, 1);
+  return step;
 }
 
 /** One decode step with the growing (concatenated) cache: the pre-'fixed' path, for measurement. */
@@ -156,58 +235,6 @@ async function concatStep(executor: OnnxExecutor, prev: DecoderStepOutput, next:
     pastK: prev.presentK,
     pastV: prev.presentV,
   }, 'last_logits');
-}
-
-/**
- * Preallocated [B, H, capacity, D] key/value buffers, one per layer, wrapped once as ORT tensors
- * and updated in place: a decode step reads them as inputs and returns only the new entries, so no
- * step copies the whole cache (bench/model/README.md).
- */
-class FixedCache {
-  readonly k: ort.Tensor[];
-  readonly v: ort.Tensor[];
-  filled: number;
-  private readonly dataK: Float32Array[];
-  private readonly dataV: Float32Array[];
-  private readonly heads: number;
-  private readonly size: number;
-
-  constructor(
-    executor: OnnxExecutor,
-    private readonly rows: number,
-    prefilled: number,
-    readonly capacity: number,
-    prefill: { presentK: ort.Tensor[]; presentV: ort.Tensor[] },
-  ) {
-    const { decoderHeads: H, decoderLayers } = executor.config;
-    this.heads = H;
-    this.size = executor.config.decoderWidth / H;
-    const make = () => Array.from({ length: decoderLayers }, () => new Float32Array(rows * H * capacity * this.size));
-    this.dataK = make();
-    this.dataV = make();
-    const dims = [rows, H, capacity, this.size];
-    this.k = this.dataK.map((d) => new ort.Tensor('float32', d, dims));
-    this.v = this.dataV.map((d) => new ort.Tensor('float32', d, dims));
-    this.filled = 0;
-    this.write(prefill, prefilled);
-  }
-
-  /** Copies `count` new positions per (row, head) from a step's present tensors into the slots. */
-  private write(step: { presentK: ort.Tensor[]; presentV: ort.Tensor[] }, count: number): void {
-    const D = this.size;
-    const copy = (src: Float32Array, dst: Float32Array) => {
-      for (let bh = 0; bh < this.rows * this.heads; bh++) {
-        dst.set(src.subarray(bh * count * D, (bh + 1) * count * D), (bh * this.capacity + this.filled) * D);
-      }
-    };
-    step.presentK.forEach((t, i) => copy(t.data as Float32Array, this.dataK[i]!));
-    step.presentV.forEach((t, i) => copy(t.data as Float32Array, this.dataV[i]!));
-    this.filled += count;
-  }
-
-  append(step: { presentK: ort.Tensor[]; presentV: ort.Tensor[] }): void {
-    this.write(step, 1);
-  }
 }
 
 function bannedMask(V: number, options: GenerateOptions): Uint8Array {
