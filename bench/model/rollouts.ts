@@ -10,6 +10,7 @@
 import { EmbeddedModel } from '../../src/model/index.js';
 import { imageToPixels, promptText } from '../../src/policy/index.js';
 import { buildHeldout } from '../../src/train/heldout.js';
+import { median } from '../util.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -41,16 +42,12 @@ for (let r = 0; r <= rounds; r++) {
   }
   if (new Set(outputs).size !== 1) throw new Error(`round ${r}: the variants generated different tokens`);
 }
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[s.length >> 1]!, min: s[0]! };
-};
 const mean = lengths.reduce((a, b) => a + b, 0) / lengths.length;
 console.log(`${rows.length} rows (3 grounding, 2 counting, 3 detection prompts x ${G}); last round: answers ${mean.toFixed(1)} tokens on average, longest ${Math.max(...lengths)}`);
 console.log('generate one round (ms)                                   median    min  speed-up');
-const base = stats(times[0]!).median;
+const base = median(times[0]!);
 variants.forEach(([name], i) => {
-  const s = stats(times[i]!);
-  console.log(`${name.padEnd(56)} ${s.median.toFixed(0).padStart(6)} ${s.min.toFixed(0).padStart(6)} ${(base / s.median).toFixed(2).padStart(8)}`);
+  const m = median(times[i]!);
+  console.log(`${name.padEnd(56)} ${m.toFixed(0).padStart(6)} ${Math.min(...times[i]!).toFixed(0).padStart(6)} ${(base / m).toFixed(2).padStart(8)}`);
 });
 await model.close();

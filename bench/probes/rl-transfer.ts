@@ -14,6 +14,7 @@ import { createRlRegistries } from '../../src/rl/index.js';
 import { loadRecipe } from '../../src/train/config.js';
 import { gymSources, type DataSource } from '../../src/train/data.js';
 import { buildHeldout, evaluatePolicy, type HeldoutSet } from '../../src/train/heldout.js';
+import { policyOptionsOf } from '../../src/train/run.js';
 import { rlGymSeed } from '../../src/train/seeds.js';
 import { trainStep, type StepContext } from '../../src/train/step.js';
 import { defaultRegistry } from '../../src/verifiers/index.js';
@@ -32,7 +33,7 @@ const fresh = gymSources([config], rlGymSeed(recipe.seed), 64)[0]!;
 const source: DataSource = { ...fresh, item: (i: number) => fresh.item(i % pool) };
 const poolSet: HeldoutSet = { seed: rlGymSeed(recipe.seed), hash: 'pool', tasks: { [task]: Array.from({ length: pool }, (_, i) => fresh.item(i)) } };
 const heldout = buildHeldout([config], n, 900001, 64);
-const policy = await EmbeddedPolicy.load(recipe.model.init, { promptStyle: recipe.model.prompt_style, threads: recipe.model.threads, executor: recipe.model.executor });
+const policy = await EmbeddedPolicy.load(recipe.model.init, policyOptionsOf(recipe));
 const registry = defaultRegistry();
 const greedy = (set: HeldoutSet) => evaluatePolicy(policy, registry, set, { batchSize: 50, maxTokens: recipe.train.max_new_tokens });
 

@@ -60,7 +60,8 @@ export interface RunOutcome {
   state: TrainerState;
 }
 
-function policyOptionsOf(recipe: Recipe): EmbeddedPolicyOptions {
+/** The embedded policy's options from a recipe's `model` section. */
+export function policyOptionsOf(recipe: Recipe): EmbeddedPolicyOptions {
   return { promptStyle: recipe.model.prompt_style, threads: recipe.model.threads, executor: recipe.model.executor };
 }
 

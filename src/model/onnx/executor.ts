@@ -50,6 +50,20 @@ export function int64Tensor(values: ArrayLike<number>, dims: number[]): ort.Tens
   return new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(v))), dims);
 }
 
+/** Rows of `width` values: row b of the result is row `index[b]` of `data`. */
+export function gatherRows(data: Float32Array, width: number, index: readonly number[]): Float32Array {
+  const out = new Float32Array(index.length * width);
+  index.forEach((i, b) => out.set(data.subarray(i * width, (i + 1) * width), b * width));
+  return out;
+}
+
+/** A float tensor gathered along its leading dimension (`gatherRows` for any trailing shape). */
+export function gatherTensor(t: ort.Tensor, index: readonly number[]): ort.Tensor {
+  const [, ...rest] = t.dims;
+  const width = rest.reduce((a, b) => a * b, 1);
+  return new ort.Tensor('float32', gatherRows(t.data as Float32Array, width, index), [index.length, ...rest]);
+}
+
 export class OnnxExecutor {
   readonly io: DecoderIo;
   private encoderWeights: Record<string, ort.Tensor> = {};
@@ -125,10 +139,8 @@ export class OnnxExecutor {
   /** Row prefixes [B, P, Wd] from image tokens, rows sharing an image share its encoding. */
   expandPrefix(imageTokens: Float32Array, index: readonly number[]): ort.Tensor {
     const { patches } = modelDims(this.config);
-    const size = patches * this.config.decoderWidth;
-    const out = new Float32Array(index.length * size);
-    index.forEach((i, b) => out.set(imageTokens.subarray(i * size, (i + 1) * size), b * size));
-    return new ort.Tensor('float32', out, [index.length, patches, this.config.decoderWidth]);
+    const rows = gatherRows(imageTokens, patches * this.config.decoderWidth, index);
+    return new ort.Tensor('float32', rows, [index.length, patches, this.config.decoderWidth]);
   }
 
   emptyPrefix(rows: number): ort.Tensor {

@@ -14,8 +14,8 @@ import type { ImageOptions, ModelBatch } from '../batch.js';
 import { rowImages } from '../batch.js';
 import { logSoftmaxAt, sampleToken, type SamplingOptions } from '../sampling.js';
 import { BOS_ID, EOS_ID, IMAGE_ID, PAD_ID } from '../tokenizer/index.js';
-import { type DecoderStepOutput, int64Tensor, type OnnxExecutor } from './executor.js';
-import { expandFlat, expandRows, FixedCache } from './kv-cache.js';
+import { type DecoderStepOutput, gatherRows, gatherTensor, int64Tensor, type OnnxExecutor } from './executor.js';
+import { FixedCache } from './kv-cache.js';
 
 export interface GenerateOptions extends SamplingOptions {
   /** Token limit per row (the response is cut there with finish reason "length"). */
@@ -67,7 +67,7 @@ export async function generate(executor: OnnxExecutor, batch: ModelBatch, option
   const { keyValid, P, T0 } = pre;
   const cache = fixed ? new FixedCache(B, config.decoderLayers, config.decoderHeads, config.decoderWidth / config.decoderHeads, T0 + maxTokens - 1) : null;
   cache?.write(pre.step, T0, pre.source);
-  let step = cache ? pre.step : { ...pre.step, presentK: pre.step.presentK.map((t) => expandRows(t, pre.source)), presentV: pre.step.presentV.map((t) => expandRows(t, pre.source)) };
+  let step = cache ? pre.step : { ...pre.step, presentK: pre.step.presentK.map((t) => gatherTensor(t, pre.source)), presentV: pre.step.presentV.map((t) => gatherTensor(t, pre.source)) };
 
   const out: Generation = { tokens: texts.map(() => []), logprobs: [], finishReason: texts.map(() => 'length') };
   const lps: number[][] = texts.map(() => []);
@@ -175,7 +175,7 @@ async function prefill(executor: OnnxExecutor, batch: ModelBatch, texts: number[
     pastK: executor.emptyCache(U),
     pastV: executor.emptyCache(U),
   }, 'last_logits');
-  if (U < texts.length) step.lastLogits = expandFlat(step.lastLogits!, executor.config.vocabSize, source);
+  if (U < texts.length) step.lastLogits = gatherRows(step.lastLogits!, executor.config.vocabSize, source);
   return { step, source, keyValid, P, T0 };
 }
 

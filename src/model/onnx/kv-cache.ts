@@ -80,20 +80,3 @@ export class FixedCache {
     this.v = this.dataV.map((d) => new ort.Tensor('float32', d, dims));
   }
 }
-
-/** Row b of the result is row `source[b]` of `t` (leading dimension), for any trailing shape. */
-export function expandRows(t: ort.Tensor, source: readonly number[]): ort.Tensor {
-  const [, ...rest] = t.dims;
-  const size = rest.reduce((a, b) => a * b, 1);
-  const data = t.data as Float32Array;
-  const out = new Float32Array(source.length * size);
-  source.forEach((u, b) => out.set(data.subarray(u * size, (u + 1) * size), b * size));
-  return new ort.Tensor('float32', out, [source.length, ...rest]);
-}
-
-/** Same as `expandRows` for a flat [U * width] array. */
-export function expandFlat(data: Float32Array, width: number, source: readonly number[]): Float32Array {
-  const out = new Float32Array(source.length * width);
-  source.forEach((u, b) => out.set(data.subarray(u * width, (u + 1) * width), b * width));
-  return out;
-}
