@@ -26,6 +26,12 @@ const pool = Number(flag('--pool', '16'));
 const steps = Number(flag('--steps', '60'));
 const n = Number(flag('--n', '200'));
 const sets = args.flatMap((a, i) => (a === '--set' ? [args[i + 1]!] : []));
+for (const [name, value] of [['--pool', pool], ['--steps', steps], ['--n', n]] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive integer, got ${flag(name, '')}`);
+    process.exit(2);
+  }
+}
 
 const recipe = await loadRecipe('configs/default.yaml', [`model.init=${flag('--checkpoint', 'models/base')}`, ...sets]);
 const config = { task, weight: 1, difficulty: null, image_size: null, verifier: null };
