@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { EvalResult, ItemOutcome } from '../train/heldout.js';
 import { drawBoxes, predictedBoxes, truthBoxes } from './boxes.js';
 import { lineChartSvg } from './charts.js';
-import { buildSummary, formatSummary } from './summary.js';
+import { buildSummary, byDifficulty, formatSummary } from './summary.js';
 
 function evalOf(hash: string, tasks: Record<string, boolean[]>): EvalResult {
   return {
@@ -33,6 +33,26 @@ test('summary: before/after means per task and McNemar exact p on paired items',
   assert.equal(s.seconds, 34.5);
   assert.match(formatSummary(s), /counting\s+0\.0\s+80\.0\s+80\.0/);
   assert.throws(() => buildSummary(before, evalOf('other', {}), 1, 1), /different held-out sets/);
+});
+
+test('summary: before/after split by gym difficulty, items paired by id', () => {
+  const item = (id: string, normalized: number, difficulty?: number): ItemOutcome => ({ id, score: normalized, normalized, success: normalized >= 0.5, response: '', ...(difficulty === undefined ? {} : { difficulty }) });
+  const before = [item('a', 1, 1), item('b', 0, 1), item('c', 0.5, 3), item('d', 0, 2)];
+  // after in another order: pairing is by id, not position
+  const after = [item('d', 1, 2), item('c', 0, 3), item('b', 1, 1), item('a', 1, 1)];
+  const slices = byDifficulty(before, after);
+  assert.deepEqual(slices, { 1: { n: 2, before: 0.5, after: 1 }, 2: { n: 1, before: 0, after: 1 }, 3: { n: 1, before: 0.5, after: 0 } });
+  assert.deepEqual(Object.keys(slices!), ['1', '2', '3']);
+  // an item without difficulty, or without a partner, gives no split rather than a partial one
+  assert.equal(byDifficulty([...before, item('e', 1)], [...after, item('e', 1)]), null);
+  assert.equal(byDifficulty(before, after.slice(1)), null);
+  const withSplit: EvalResult = { heldout_hash: 'h', heldout_seed: 900001, tasks: { counting: { score: 0.375, accuracy: 0.5, n: 4, items: before } } };
+  const afterSplit: EvalResult = { heldout_hash: 'h', heldout_seed: 900001, tasks: { counting: { score: 0.75, accuracy: 0.75, n: 4, items: after } } };
+  const s = buildSummary(withSplit, afterSplit, 1, 1);
+  assert.deepEqual(s.tasks.counting!.by_difficulty, slices);
+  assert.match(formatSummary(s), /by difficulty: d1 50\.0->100\.0 \(2\), d2 0\.0->100\.0 \(1\), d3 50\.0->0\.0 \(1\)/);
+  // evaluations without difficulties (real data, older files) keep the three keys
+  assert.equal(buildSummary(evalOf('h', { counting: [true] }), evalOf('h', { counting: [false] }), 1, 1).tasks.counting!.by_difficulty, undefined);
 });
 
 test('charts render to SVG without a browser', async () => {

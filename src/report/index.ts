@@ -1,8 +1,8 @@
 /**
  * report.html of a run (issue 5): reward curves per data source (and accuracy, response length,
- * entropy), the before/after table per task with McNemar's exact p, and sample rollouts from the
- * held-out set drawn with their true (green) and predicted (red, dashed) boxes. One self-contained
- * file: charts are inline SVG (vega-lite + vega, ./charts.ts), images inline PNG data URLs.
+ * entropy), the before/after table per task with McNemar's exact p and per gym difficulty, and
+ * sample rollouts from the held-out set drawn with their true (green) and predicted (red, dashed)
+ * boxes. One self-contained file: charts are inline SVG (vega-lite + vega, ./charts.ts), images inline PNG data URLs.
  */
 import { join } from 'node:path';
 import type { Recipe } from '../train/config.js';
@@ -58,6 +58,16 @@ function tableHtml(summary: Summary): string {
   return `<table><thead><tr><th>task</th><th>before</th><th>after</th><th>gain (points)</th><th>McNemar exact p</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Before / after per gym difficulty, for the tasks whose items carry one (empty otherwise). */
+function difficultyTableHtml(summary: Summary): string {
+  const rows = Object.entries(summary.tasks).flatMap(([task, t]) => Object.entries(t.by_difficulty ?? {}).map(([d, s]) => {
+    const gain = s.after - s.before;
+    return `<tr><td>${escape(task)}</td><td>${escape(d)}</td><td>${s.n}</td><td>${pts(s.before)}</td><td>${pts(s.after)}</td><td class="${gain >= 0 ? 'up' : 'down'}">${gain >= 0 ? '+' : ''}${pts(gain)}</td></tr>`;
+  }));
+  if (rows.length === 0) return '';
+  return `<h3>By difficulty</h3><table><thead><tr><th>task</th><th>difficulty</th><th>items</th><th>before</th><th>after</th><th>gain (points)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 async function samplesHtml(input: ReportInput): Promise<string> {
   const sections: string[] = [];
   for (const [task, items] of Object.entries(input.heldout.tasks)) {
@@ -95,6 +105,7 @@ export async function writeReport(runDir: string, input: ReportInput): Promise<s
 <h2>Held-out before / after</h2>
 <p>${input.summary.heldout_items} frozen items per task (gym seed ${input.heldout.seed}, sha256 <code>${input.summary.heldout_hash.slice(0, 16)}</code>); score = mean normalized verifier score in points; McNemar pairs success (score &ge; 0.5) per item.</p>
 ${tableHtml(input.summary)}
+${difficultyTableHtml(input.summary)}
 <h2>Training curves</h2>
 ${await chartsHtml(lines)}
 <h2>Sample rollouts (held-out, after training)</h2>

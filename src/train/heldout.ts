@@ -45,6 +45,8 @@ export interface ItemOutcome {
   success: boolean;
   response: string;
   reason?: string;
+  /** The gym item's difficulty (1-5), for the summary's per-difficulty split. */
+  difficulty?: number;
 }
 
 export interface TaskEval {
@@ -109,6 +111,7 @@ export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry,
       const s = scored[i]![0]!;
       const outcome: ItemOutcome = { id: item.id, score: s.score, normalized: s.normalized ?? 0, success: s.success, response: rollouts[i]![0]!.text };
       if (s.reason !== undefined) outcome.reason = s.reason;
+      if (typeof item.meta.difficulty === 'number') outcome.difficulty = item.meta.difficulty;
       outcomes.get(task)!.push(outcome);
     });
   }

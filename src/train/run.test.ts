@@ -37,13 +37,23 @@ test('quick.yaml runs end to end on a tiny random model and writes every artefac
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
   assert.deepEqual(Object.keys(summary).sort(), ['heldout_hash', 'heldout_items', 'mean_after', 'mean_before', 'seconds', 'steps', 'tasks']);
   assert.deepEqual(Object.keys(summary.tasks).sort(), ['digits-counting', 'digits-grounding']);
-  for (const t of Object.values(summary.tasks) as Record<string, number>[]) assert.deepEqual(Object.keys(t).sort(), ['after', 'before', 'mcnemar_p']);
+  for (const t of Object.values(summary.tasks) as { before: number; after: number; by_difficulty: Record<string, { n: number; before: number; after: number }> }[]) {
+    assert.deepEqual(Object.keys(t).sort(), ['after', 'before', 'by_difficulty', 'mcnemar_p']);
+    // the gym items' difficulty split covers every held-out item and its weighted means are the task's
+    const slices = Object.values(t.by_difficulty);
+    assert.equal(slices.reduce((n, s) => n + s.n, 0), summary.heldout_items);
+    for (const side of ['before', 'after'] as const) {
+      const mean = slices.reduce((sum, s) => sum + s.n * s[side], 0) / summary.heldout_items;
+      assert.ok(Math.abs(mean - t[side]) < 1e-9, `${side}: ${mean} vs ${t[side]}`);
+    }
+  }
   assert.equal(summary.steps, 4);
   assert.match(summary.heldout_hash, /^[0-9a-f]{64}$/);
   const html = await readFile(join(out, 'report.html'), 'utf8');
   assert.match(html, /<svg/);
   assert.match(html, /data:image\/png;base64,/);
   assert.match(html, /McNemar/);
+  assert.match(html, /By difficulty/);
   const latest = JSON.parse(await readFile(join(out, 'checkpoints', 'latest.json'), 'utf8'));
   assert.equal(latest.step, 4);
   // a second start into the same folder is refused (resume is explicit)
