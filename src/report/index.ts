@@ -2,7 +2,8 @@
  * report.html of a run (issue 5): reward curves per data source (and accuracy, response length,
  * entropy), the before/after table per task with McNemar's exact p and per gym difficulty, and
  * sample rollouts from the held-out set drawn with their true (green) and predicted (red, dashed)
- * boxes. One self-contained file: charts are inline SVG (vega-lite + vega, ./charts.ts), images inline PNG data URLs.
+ * boxes. One self-contained file: charts are inline SVG (vega-lite + vega, ./charts.ts), images
+ * inline PNG data URLs.
  */
 import { join } from 'node:path';
 import type { Recipe } from '../train/config.js';
