@@ -9,6 +9,7 @@
  */
 import { EmbeddedModel } from '../../src/model/index.js';
 import { imageToPixels, promptText } from '../../src/policy/index.js';
+import { taskDefaultSource } from '../../src/train/config.js';
 import { buildHeldout } from '../../src/train/heldout.js';
 import { median } from '../util.js';
 
@@ -16,8 +17,7 @@ const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
 const rounds = Number(flag('--rounds', '7'));
 const model = await EmbeddedModel.load(flag('--checkpoint', 'models/base'));
-const source = (task: string) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null });
-const heldout = buildHeldout(['grounding', 'counting', 'detection'].map(source), 8, 900001, 64);
+const heldout = buildHeldout(['grounding', 'counting', 'detection'].map(taskDefaultSource), 8, 900001, 64);
 const items = [...heldout.tasks.grounding!.slice(0, 3), ...heldout.tasks.counting!.slice(0, 2), ...heldout.tasks.detection!.slice(0, 3)];
 const images = await Promise.all(items.map((item) => imageToPixels(item.prompt.images[0]!.png, model.config.imageSize)));
 const G = 8;

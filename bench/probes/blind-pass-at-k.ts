@@ -6,14 +6,14 @@
  *
  *   node --import tsx bench/probes/blind-pass-at-k.ts [k 8] [items 200]
  */
+import { taskDefaultSource } from '../../src/train/config.js';
 import { blindResponses, buildHeldout, sampleStats } from '../../src/train/heldout.js';
 import { scoreResponses } from '../../src/train/scoring.js';
 import { defaultRegistry } from '../../src/verifiers/index.js';
 
 const k = Number(process.argv[2] ?? 8);
 const n = Number(process.argv[3] ?? 200);
-const source = (task: string) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null });
-const heldout = buildHeldout(['grounding', 'counting', 'detection'].map(source), n, 900001, 64);
+const heldout = buildHeldout(['grounding', 'counting', 'detection'].map(taskDefaultSource), n, 900001, 64);
 for (const [task, items] of Object.entries(heldout.tasks)) {
   const scored = scoreResponses(defaultRegistry(), items, blindResponses(items, k)!, { step: 1, totalSteps: 1 });
   let pass1 = 0, passK = 0, best = 0;

@@ -8,6 +8,7 @@
  *   node --import tsx bench/probes/headroom.ts models/base [items per task, 96] [k, 8]
  */
 import { EmbeddedPolicy } from '../../src/policy/embedded.js';
+import { taskDefaultSource } from '../../src/train/config.js';
 import type { TrainItem } from '../../src/train/data.js';
 import { blindResponses, buildHeldout } from '../../src/train/heldout.js';
 import { scoreResponses } from '../../src/train/scoring.js';
@@ -28,7 +29,7 @@ function blindPassK(items: readonly TrainItem[]): number {
   return scored.filter((row) => row.some((s) => s.success)).length / items.length;
 }
 for (const task of ['grounding', 'counting', 'detection']) {
-  const items = buildHeldout([{ task, weight: 1, difficulty: null, image_size: null, verifier: null }], n, 900001, 64).tasks[task]!;
+  const items = buildHeldout([taskDefaultSource(task)], n, 900001, 64).tasks[task]!;
   const sum = { greedy: 0, mean: 0, best: 0, accMean: 0, passK: 0 };
   for (let start = 0; start < items.length; start += 16) {
     const batch = items.slice(start, start + 16);

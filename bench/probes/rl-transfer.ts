@@ -8,10 +8,10 @@
  *   node --import tsx bench/probes/rl-transfer.ts [--task grounding] [--pool 16] [--steps 60] [--n 200]
  *     [--checkpoint models/base] [--set key=value ...]
  */
-import { mcnemar, pairedOutcomes } from '../../src/eval/stats/index.js';
 import { EmbeddedPolicy } from '../../src/policy/index.js';
+import { buildSummary } from '../../src/report/summary.js';
 import { createRlRegistries } from '../../src/rl/index.js';
-import { loadRecipe } from '../../src/train/config.js';
+import { loadRecipe, taskDefaultSource } from '../../src/train/config.js';
 import { gymSources, type DataSource } from '../../src/train/data.js';
 import { buildHeldout, evaluatePolicy, type HeldoutSet } from '../../src/train/heldout.js';
 import { policyOptionsOf } from '../../src/train/run.js';
@@ -34,7 +34,7 @@ for (const [name, value] of [['--pool', pool], ['--steps', steps], ['--n', n]] a
 }
 
 const recipe = await loadRecipe('configs/default.yaml', [`model.init=${flag('--checkpoint', 'models/base')}`, ...sets]);
-const config = { task, weight: 1, difficulty: null, image_size: null, verifier: null };
+const config = taskDefaultSource(task);
 const fresh = gymSources([config], rlGymSeed(recipe.seed), 64)[0]!;
 const source: DataSource = { ...fresh, item: (i: number) => fresh.item(i % pool) };
 const poolSet: HeldoutSet = { seed: rlGymSeed(recipe.seed), hash: 'pool', tasks: { [task]: Array.from({ length: pool }, (_, i) => fresh.item(i)) } };
@@ -65,8 +65,7 @@ console.log('greedy on          items  score before  after  accuracy before  aft
 ['the training pool', 'held-out items'].forEach((label, i) => {
   const b = before[i]!.tasks[task]!;
   const a = after[i]!.tasks[task]!;
-  const table = pairedOutcomes(b.items.map((o) => o.success), a.items.map((o) => o.success));
-  const p = mcnemar(table.b, table.c).exact_p;
+  const p = buildSummary(before[i]!, after[i]!, steps, seconds).tasks[task]!.mcnemar_p;
   const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
   console.log(`${label.padEnd(18)} ${String(b.n).padStart(5)}  ${pct(b.score)}       ${pct(a.score)}  ${pct(b.accuracy)}           ${pct(a.accuracy)}  ${p.toFixed(3).padStart(9)}`);
 });

@@ -173,6 +173,11 @@ export function asTaskDefault(source: DataSourceConfig): DataSourceConfig {
   return { ...source, difficulty: null, verifier: null };
 }
 
+/** One task's source as its task scores itself, weight 1 (held-out sets named by task alone). */
+export function taskDefaultSource(task: string): DataSourceConfig {
+  return { task, weight: 1, difficulty: null, image_size: null, verifier: null };
+}
+
 /** The sources the held-out set is drawn from: one per task, under `eval.spec`. */
 export function heldoutSources(recipe: Recipe): DataSourceConfig[] {
   if (recipe.eval.spec === 'training') return recipe.data.sources;

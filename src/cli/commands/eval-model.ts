@@ -17,7 +17,7 @@ import { RemotePolicy } from '../../policy/remote.js';
 import { fetchJson } from '../../remote/retry.js';
 import { buildSummary } from '../../report/summary.js';
 import {
-  buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, sampleEvaluate, type EvalResult, type HeldoutSet, type SampledTaskEval,
+  buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, sampleEvaluate, taskDefaultSource, type EvalResult, type HeldoutSet, type SampledTaskEval,
 } from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
 import { defaultRegistry } from '../../verifiers/index.js';
@@ -146,7 +146,7 @@ export async function evalModel(flags: EvalModelFlags): Promise<Record<string, u
   if (tasks.length === 0) throw new InputError('--tasks', 'name at least one gym task');
   const sampling = samplingOf(flags);
   const source = await sourceOf(flags);
-  const heldout = buildHeldout(tasks.map((task) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null })), positiveInt(flags.n, '--n'), Number(flags.seed), source.imageSize);
+  const heldout = buildHeldout(tasks.map(taskDefaultSource), positiveInt(flags.n, '--n'), Number(flags.seed), source.imageSize);
   const after = await scoreWith(await source.open(), heldout, flags);
   const out: Record<string, unknown> = {
     ...source.label,

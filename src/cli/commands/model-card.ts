@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { checkpointWeights, countParams } from '../../model/index.js';
 import { EmbeddedPolicy } from '../../policy/index.js';
 import { lastPerStep, renderModelCard, type CardEval, type CardSource, type CardTaskRow } from '../../report/model-card.js';
-import { blindBaseline, buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, readJsonl } from '../../train/index.js';
+import { blindBaseline, buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, readJsonl, taskDefaultSource } from '../../train/index.js';
 import { DataError } from '../../util/errors.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { integerOption, reportCommandError } from '../options.js';
@@ -50,7 +50,7 @@ async function modelCardAction(flags: CardFlags): Promise<Record<string, unknown
   const tasks = flags.tasks.split(',').map((t) => t.trim()).filter(Boolean);
   const policy = await EmbeddedPolicy.load(flags.checkpoint, { promptStyle: recipe.model.prompt_style });
   const config = policy.model.config;
-  const heldout = buildHeldout(tasks.map((task) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null })), flags.n, flags.seed, config.imageSize);
+  const heldout = buildHeldout(tasks.map(taskDefaultSource), flags.n, flags.seed, config.imageSize);
   const registry = defaultRegistry();
   let result;
   try {
