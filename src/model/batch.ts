@@ -94,6 +94,8 @@ export interface TextLayout {
   /** Text index (in targets) of each row's first response token. */
   responseStart: number[];
   responseLength: number[];
+  /** Layout row holding each response (the identity here; ./packing.ts packs several per row). */
+  responseRow: number[];
 }
 
 export function buildTextLayout(config: ModelConfig, prompts: readonly number[][], responses: readonly number[][]): TextLayout {
@@ -119,14 +121,15 @@ export function buildTextLayout(config: ModelConfig, prompts: readonly number[][
     }
     responseStart.push(first);
   });
-  return { rows, length, tokens, targets, mask, responseStart, responseLength: responses.map((r) => r.length) };
+  return { rows, length, tokens, targets, mask, responseStart, responseLength: responses.map((r) => r.length), responseRow: responses.map((_, b) => b) };
 }
 
 /** Per-row response log-probs out of a [rows * L] per-position array. */
 export function responseValues(layout: TextLayout, perPosition: ArrayLike<number>): Float32Array[] {
   return layout.responseStart.map((start, b) => {
     const out = new Float32Array(layout.responseLength[b]!);
-    for (let j = 0; j < out.length; j++) out[j] = perPosition[b * layout.length + start + j]!;
+    const at = layout.responseRow[b]! * layout.length + start;
+    for (let j = 0; j < out.length; j++) out[j] = perPosition[at + j]!;
     return out;
   });
 }

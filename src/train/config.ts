@@ -65,6 +65,8 @@ const trainSchema = z.strictObject({
   top_p: z.number().gt(0).max(1).default(1).describe('Nucleus mass (default 1: no truncation, so old log-probs match the sampler).'),
   ppo_epochs: z.number().int().min(1).default(1).describe('Passes over each batch (default 1: on-policy GRPO; >1 reuses rollouts with clipping).'),
   minibatch_size: z.number().int().min(1).default(16).describe('Rollouts per optimizer step (default 16); a step batch of B*G rollouts gives B*G/16 updates per epoch.'),
+  shuffle: z.enum(['groups', 'rows']).default('groups')
+    .describe('Minibatch order: groups (default) shuffles whole groups, so a minibatch of a multiple of G rollouts holds whole groups, as verl\'s and DAPO\'s prompt-sized mini-batches, and the trainer computes each group\'s image and prompt once (shared-prefix packing); rows shuffles rollouts independently.'),
   lr: z.number().positive().max(1).default(1e-4).describe('AdamW learning rate (default 1e-4, small-model RL).'),
   weight_decay: z.number().min(0).default(0).describe('AdamW decoupled weight decay (default 0: RL steps are few; verl uses 0.01).'),
   clip_norm: z.number().min(0).default(1).describe('Global gradient-norm clip (default 1, verl/EasyR1; 0 disables).'),

@@ -152,6 +152,7 @@ export async function trainStep(ctx: StepContext, step: number, cursor: DataCurs
     spec: toLossSpec(recipe.rl, recipe.train.max_new_tokens),
     optimizer: { lr: recipe.train.lr, weightDecay: recipe.train.weight_decay, clipNorm: recipe.train.clip_norm, beta1: recipe.train.beta1, beta2: recipe.train.beta2 },
     shuffleKey: `${recipe.seed}/shuffle/${step}`,
+    shuffle: recipe.train.shuffle,
     anchor,
   });
   await policy.sync();

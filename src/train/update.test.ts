@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EncodedPrompts, ResponseRow, TokenObjective, TrainablePolicy } from '../policy/index.js';
 import { parseRlConfig, toLossSpec } from '../rl/index.js';
-import { meanTokenNll, referenceTokens, runPpoEpochs, type UpdateRow } from './update.js';
+import { epochOrder, meanTokenNll, referenceTokens, runPpoEpochs, shuffledOrder, type UpdateRow } from './update.js';
 
 /** A policy whose step records the rows it was given and the gradient the objective returned. */
 function recordingPolicy(): { policy: TrainablePolicy; calls: { rows: ResponseRow[]; loss: number; grad: Float32Array[] }[] } {
@@ -60,4 +60,17 @@ test('the ptx anchor adds coef x mean NLL of its rows to each minibatch, every r
   });
   assert.ok(Math.abs(metrics['loss/ptx']! - 2) < 1e-6);
   assert.equal(plain.calls.every((c) => c.rows.length === 2), true);
+});
+
+test('epochOrder keeps each group\'s rows together in a keyed shuffled group order; rows mode shuffles rows', () => {
+  const rows = [0, 0, 1, 1, 1, 2, 2, 3].map((prompt) => ({ prompt }));
+  const order = epochOrder(rows, 'k/1', 'groups');
+  assert.deepEqual([...order].sort((a, b) => a - b), rows.map((_, i) => i), 'a permutation');
+  const prompts = order.map((i) => rows[i]!.prompt);
+  const runs = prompts.filter((p, i) => i === 0 || p !== prompts[i - 1]);
+  assert.deepEqual([...runs].sort(), [0, 1, 2, 3], 'each group appears as one contiguous run');
+  assert.deepEqual(epochOrder(rows, 'k/1', 'groups'), order, 'deterministic by key');
+  const orders = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => runs.length && epochOrder(rows, k, 'groups').map((i) => rows[i]!.prompt).join('')));
+  assert.ok(orders.size > 1, 'the group order depends on the key');
+  assert.deepEqual(epochOrder(rows, 'k/1', 'rows'), shuffledOrder(rows.length, 'k/1'));
 });

@@ -26,6 +26,8 @@ export interface UpdateOptions {
   optimizer: OptimizerParams;
   /** Key of the shuffling stream (seed and step), so a resumed run shuffles the same way. */
   shuffleKey: string;
+  /** Shuffle whole groups (rows sharing a prompt stay together; default) or single rows. */
+  shuffle?: 'groups' | 'rows' | undefined;
   /**
    * InstructGPT's ptx term: `coef` x the mean token NLL of these supervised rows (the step's samples'
    * reference responses) is added to every minibatch's loss, its rows dealt round-robin over the
@@ -95,13 +97,29 @@ export function shuffledOrder(n: number, key: string): number[] {
   return order;
 }
 
+/**
+ * Row order of one epoch: whole groups (rows with the same prompt, in their order) in a shuffled
+ * order, or single rows shuffled.
+ */
+export function epochOrder(rows: readonly Pick<UpdateRow, 'prompt'>[], key: string, unit: 'groups' | 'rows'): number[] {
+  if (unit === 'rows') return shuffledOrder(rows.length, key);
+  const groups = new Map<number, number[]>();
+  rows.forEach((row, i) => {
+    const members = groups.get(row.prompt);
+    if (members) members.push(i);
+    else groups.set(row.prompt, [i]);
+  });
+  const list = [...groups.values()];
+  return shuffledOrder(list.length, key).flatMap((g) => list[g]!);
+}
+
 /** Runs the PPO epochs; returns the metrics averaged over minibatches (plus `actor/gradNorm`, `actor/updates`). */
 export async function runPpoEpochs(policy: TrainablePolicy, prompts: EncodedPrompts, rows: readonly UpdateRow[], options: UpdateOptions): Promise<Metrics> {
   const sums: Metrics = {};
   let updates = 0;
   const minibatches = Math.ceil(rows.length / options.minibatchSize);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    const order = shuffledOrder(rows.length, `${options.shuffleKey}/epoch/${epoch}`);
+    const order = epochOrder(rows, `${options.shuffleKey}/epoch/${epoch}`, options.shuffle ?? 'groups');
     for (let start = 0; start < order.length; start += options.minibatchSize) {
       const mb = order.slice(start, start + options.minibatchSize).map((i) => rows[i]!);
       const m = start / options.minibatchSize;

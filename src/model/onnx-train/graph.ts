@@ -10,6 +10,7 @@
  * d loss / d logp of each target token (zero where the target is not a response token: the
  * `Objective` contract of ../tfjs/trainer.ts, whose surrogate is sum(logp * upstream)); with
  * images, `patches` [I, P, patchDim] (../batch.ts imagePatches) and `image_index` [B] int64.
+ * `positions` [B, T] int64, the position of every index (0..T-1 per row, or ../packing.ts's).
  * Outputs: `logp` [B, L] (log-prob of each target, every position) and `grad.<name>` per weight.
  * Shapes are symbolic, so one session serves every batch shape. With `forwardOnly`, the same
  * forward without `upstream` and gradients (ORT runs every node of a graph whatever outputs are
@@ -17,8 +18,8 @@
  *
  * Design: residual streams are [M, C] so linear layers are single Gemms; the token embedding is a
  * Gather forward and a ScatterND-add backward (a one-hot Gemm is the measured alternative); rows
- * sharing an image share one encoding (Gather forward, ScatterND-add backward); the position
- * gradients are summed over rows (decoder: zero-padded from T to maxPositions rows).
+ * sharing an image share one encoding (Gather forward, ScatterND-add backward); positions are
+ * gathered per index and their gradients scatter-added (so packed rows can repeat positions).
  */
 import type { ModelConfig } from '../config.js';
 import { modelDims } from '../config.js';
@@ -114,8 +115,8 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
     x3 = g.node('Concat', [g.node('Gather', [encoder.tokens3, imageIndex], { axis: 0 }), x3], { axis: 1 });
   }
   const shape3 = g.node('Shape', [x3]); // [B, T, C]
-  const tLen = g.node('Slice', [shape3, g.ints([1]), g.ints([2])]); // [T]
-  const pos = g.node('Slice', ['dec.wpe', g.ints([0]), tLen, g.ints([0])]); // (T, C)
+  const positions = g.input('positions', INT64, ['B', 'T']);
+  const pos = g.node('Gather', ['dec.wpe', positions], { axis: 0 }); // (B, T, C)
   const s: Stack = {
     prefix: 'dec', layers: config.decoderLayers, gelu: geluForm, width: C, eps: config.normEps, mask,
     shape4: heads4(g, shape3, config.decoderHeads, dims.decoderHeadSize), scale: 1 / Math.sqrt(dims.decoderHeadSize),
@@ -138,6 +139,9 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
     onehotValues ??= g.floatInitializer('onehot_values', Float32Array.of(0, 1), [2]);
     return g.node('OneHot', [ids, g.ints([V]), onehotValues], { axis: -1 });
   };
+  /** [N, depth] one-hot rows of the flattened int64 `ids` (depth a number or an int64 [1] tensor). */
+  const onehotOf = (ids: string, depth: number | string) =>
+    g.node('OneHot', [g.node('Reshape', [ids, g.ints([-1])]), typeof depth === 'number' ? g.ints([depth]) : depth, onehotValues ??= g.floatInitializer('onehot_values', Float32Array.of(0, 1), [2])], { axis: -1 });
   const up = g.node('Reshape', [upstream, g.ints([-1, 1])]);
   const dlogits = sparse === 'onehot'
     ? g.node('Mul', [g.node('Sub', [onehot(flatTargets), g.node('Exp', [logsm])]), up])
@@ -152,18 +156,20 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
     ? g.node('Reshape', [g.node('Pad', [g.node('Reshape', [dlnf.dx, g.node('Concat', [g.node('Shape', [tokens]), g.ints([C])], { axis: 0 })]), g.ints([0, P, 0, 0, 0, 0])]), g.ints([-1, C])])
     : dlnf.dx;
   const dx3 = g.node('Reshape', [stackBackward(g, dtop, stack.saved, s, grads), shape3]); // (B, T, C)
-  const dpos = g.node('ReduceSum', [dx3, g.ints([0])], { keepdims: 0 }); // (T, C)
-  const pads = g.node('Concat', [g.ints([0, 0]), g.node('Sub', [g.ints([dims.maxPositions]), tLen]), g.ints([0])], { axis: 0 });
-  grads.set('dec.wpe', g.node('Pad', [dpos, pads]));
+  // Position and image gradients as one-hot products, not ScatterND-add: every row repeats the same
+  // positions, and ORT's multi-threaded ScatterND loses updates to duplicate indices (measured: the
+  // position gradient of two identical runs differed by 27 % at 2 threads).
+  grads.set('dec.wpe', g.node('Gemm', [onehotOf(positions, dims.maxPositions), g.node('Reshape', [dx3, g.ints([-1, C])])], { transA: 1 }));
   const demb = g.node('Reshape', [P > 0 ? g.node('Slice', [dx3, g.ints([P]), g.ints([2 ** 62]), g.ints([1])]) : dx3, g.ints([-1, C])]);
   const flatTokens = g.node('Reshape', [tokens, g.ints([-1])]);
   grads.set('dec.wte', sparse === 'onehot'
     ? g.node('Gemm', [onehot(flatTokens), demb], { transA: 1 })
     : g.node('ScatterND', [g.floatInitializer('wte_zeros', new Float32Array(V * C), [V, C]), g.node('Unsqueeze', [flatTokens, g.ints([1])]), demb], { reduction: 'add' }));
   if (encoder && imageIndex) {
-    const dprefix = g.node('Slice', [dx3, g.ints([0]), g.ints([P]), g.ints([1])]); // (B, P, C)
-    const zeros = g.node('ConstantOfShape', [g.node('Shape', [encoder.tokens3])]);
-    encoder.backward(g.node('ScatterND', [zeros, g.node('Unsqueeze', [imageIndex, g.ints([1])]), dprefix], { reduction: 'add' }), grads);
+    const dprefix = g.node('Reshape', [g.node('Slice', [dx3, g.ints([0]), g.ints([P]), g.ints([1])]), g.ints([0, -1])]); // (B, P * C)
+    const images = g.node('Slice', [g.node('Shape', [encoder.tokens3]), g.ints([0]), g.ints([1])]); // [I]
+    const dtokens = g.node('Gemm', [onehotOf(imageIndex, images), dprefix], { transA: 1 }); // (I, P * C)
+    encoder.backward(g.node('Reshape', [dtokens, g.node('Shape', [encoder.tokens3])]), grads);
   }
   for (const spec of specs) {
     const grad = grads.get(spec.name);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { ModelBatch } from '../batch.js';
+import { parseModelConfig } from '../config.js';
 import { initParams, cloneParams, paramSpecs, type ModelParams } from '../params.js';
 import { checkGradients } from '../testing/gradcheck.js';
 import { tinyBatch, tinyConfig } from '../testing/tiny.js';
+import { Rng } from '../../util/rng.js';
 import { initTfjs, type TfjsRuntime } from '../tfjs/runtime.js';
 import { meanNll, type Objective, TfjsTrainer } from '../tfjs/trainer.js';
 import { adamwStep, newAdamWState } from './adamw.js';
@@ -147,4 +150,63 @@ test('the measured alternatives (tanh GELU, one-hot sparse gradients, recomputed
   assertClose(single.grads, new Map([...split.grads].filter(([n]) => single.grads.has(n))), 1e-6);
   await fast.dispose();
   await alt.dispose();
+});
+
+/** GRPO-shaped batch: `groups` prompts, each with its own image, `G` rows each, responses of varied lengths (one empty). */
+function groupedBatch(config: ReturnType<typeof tinyConfig>, groups: number, G: number, seed: number): { batch: ModelBatch; responses: number[][] } {
+  const { batch: base, responses: pool } = tinyBatch(config, groups * G, groups, seed);
+  const prompts = base.prompts.slice(0, groups);
+  const rows = Array.from({ length: groups * G }, (_, r) => Math.floor(r / G));
+  const responses = rows.map((_, r) => (r === 1 ? [] : pool[r]!));
+  return { batch: { images: base.images, imageIndex: rows, prompts: rows.map((g) => [...prompts[g]!]) }, responses };
+}
+
+test('shared-prefix packing: log-probs and gradients of a grouped batch equal the plain layout\'s and tfjs\'s', async () => {
+  const config = tinyConfig({ maxTextLength: 40 });
+  const params = initParams(config, 12);
+  const { batch, responses } = groupedBatch(config, 3, 4, 13);
+  const packed = await OnnxTrainer.create(config, params, { pack: 'always' });
+  const plain = await OnnxTrainer.create(config, params, { pack: 'off' });
+  const layout = packed.prepare(batch, responses).layout;
+  assert.equal(layout.rows, 3, 'one packed row per group');
+  assert.ok(layout.rows * layout.length < plain.prepare(batch, responses).layout.rows * plain.prepare(batch, responses).layout.length);
+  const tfjs = new TfjsTrainer(runtime, config, params);
+  const ref = tfjs.gradients(batch, responses, ratioObjective);
+  for (const trainer of [packed, plain]) {
+    const out = await trainer.gradients(batch, responses, ratioObjective);
+    assert.ok(Math.abs(ref.loss - out.loss) <= 1e-5 * Math.abs(ref.loss), `loss ${ref.loss} vs ${out.loss}`);
+    assertClose(ref.grads, out.grads, 1e-4);
+  }
+  const a = tfjs.logprobs(batch, responses);
+  const b = await packed.logprobs(batch, responses);
+  assert.deepEqual(b.map((r) => r.length), responses.map((r) => r.length));
+  a.forEach((row, r) => row.forEach((v, j) => assert.ok(Math.abs(v - b[r]![j]!) < 1e-5, `${r}/${j}: ${v} vs ${b[r]![j]}`)));
+  tfjs.dispose();
+  await packed.dispose();
+  await plain.dispose();
+});
+
+test('gradients are deterministic at 2 threads on an RL-sized batch (no lost scatter-add updates)', async () => {
+  // 16 rows, two images, detection-length answers: the shape at which a ScatterND-add position
+  // gradient lost updates (two identical runs differed by 27 %); the one-hot product does not.
+  const config = parseModelConfig({});
+  const params = initParams(config, 5);
+  const rng = new Rng('determinism');
+  const S = config.imageSize;
+  const images = [0, 1].map(() => Float32Array.from({ length: S * S * 3 }, () => rng.next()));
+  const prompts = [0, 1].map(() => Array.from({ length: 10 }, () => rng.int(4, 300)));
+  const rows = Array.from({ length: 16 }, (_, r) => r % 2);
+  const responses = rows.map(() => Array.from({ length: rng.int(30, 90) }, () => rng.int(4, 300)));
+  const batch: ModelBatch = { images, imageIndex: rows, prompts: rows.map((g) => [...prompts[g]!]) };
+  for (const pack of ['off', 'auto'] as const) {
+    const trainer = await OnnxTrainer.create(config, params, { threads: 2, pack });
+    const a = await trainer.gradients(batch, responses, ratioObjective);
+    const b = await trainer.gradients(batch, responses, ratioObjective);
+    for (const [name, g] of a.grads) {
+      const h = b.grads.get(name)!;
+      const differing = g.reduce((n, v, i) => n + (v === h[i] ? 0 : 1), 0);
+      assert.equal(differing, 0, `${pack}: ${name} differs in ${differing} of ${g.length} entries between two identical runs`);
+    }
+    await trainer.dispose();
+  }
 });

@@ -23,6 +23,7 @@ import { cloneParams, paramSpecs, sizeOf } from '../params.js';
 import type { Objective, OptimizerOptions, StepResult } from '../tfjs/trainer.js';
 import { adamwStep, type AdamWState, newAdamWState } from './adamw.js';
 import { buildTrainGraph, gradName, trainParamNames, type TrainGraphOptions } from './graph.js';
+import { isPacked, packBatch, packedMask, packedPositions, type PackMode } from '../packing.js';
 import { splitTrainGraph } from './split.js';
 
 export interface OnnxTrainerOptions {
@@ -38,6 +39,11 @@ export interface OnnxTrainerOptions {
    * 'recompute' runs the forward-only graph, then the whole training graph.
    */
   mode?: 'split' | 'recompute';
+  /**
+   * Shared-prefix packing of image batches whose rows share image and prompt (../packing.ts):
+   * 'auto' (default) when its FLOP estimate is below the plain layout's, 'always', or 'off'.
+   */
+  pack?: PackMode;
 }
 
 /** A prepared batch: its text layout and the graph inputs other than weights and upstream. */
@@ -158,20 +164,24 @@ export class OnnxTrainer {
 
   /** Layout and graph inputs of a batch (reusable across runs). */
   prepare(batch: ModelBatch, responses: number[][], options: ImageOptions = {}): PreparedBatch {
-    const layout = buildTextLayout(this.config, batch.prompts, responses);
-    const dims = [layout.rows, layout.length];
     const images = batch.images.length > 0;
+    const rowImage = rowImages(batch);
+    const layout = images
+      ? packBatch(this.config, batch.prompts, responses, rowImage, this.options.pack)
+      : buildTextLayout(this.config, batch.prompts, responses);
+    const dims = [layout.rows, layout.length];
     const P = images ? modelDims(this.config).patches : 0;
-    const mask = decoderMask(this.config, layout, P);
+    const mask = isPacked(layout) ? packedMask(layout, P) : decoderMask(this.config, layout, P);
     const inputs: Record<string, ort.Tensor> = {
       tokens: int64(layout.tokens, dims),
       targets: int64(layout.targets, dims),
       mask: new ort.Tensor('float32', mask.data, mask.dims),
+      positions: int64(packedPositions(layout, P), [layout.rows, P + layout.length]),
     };
     if (images) {
       const { patches, patchDim } = modelDims(this.config);
       inputs.patches = new ort.Tensor('float32', imagePatches(this.config, batch.images, options), [batch.images.length, patches, patchDim]);
-      inputs.image_index = int64(rowImages(batch), [layout.rows]);
+      inputs.image_index = int64(isPacked(layout) ? layout.imageIndex : rowImage, [layout.rows]);
     }
     return { layout, images, inputs };
   }
@@ -219,7 +229,7 @@ export class OnnxTrainer {
   /** Upstream [rows * L] of an objective's per-row gradients. */
   private upstreamOf(layout: TextLayout, grad: Float32Array[]): Float32Array {
     const upstream = new Float32Array(layout.rows * layout.length);
-    grad.forEach((row, b) => upstream.set(row, b * layout.length + layout.responseStart[b]!));
+    grad.forEach((row, b) => upstream.set(row, layout.responseRow[b]! * layout.length + layout.responseStart[b]!));
     return upstream;
   }
 
