@@ -18,8 +18,8 @@
  *
  * Design: residual streams are [M, C] so linear layers are single Gemms; the token embedding is a
  * Gather forward and a ScatterND-add backward (a one-hot Gemm is the measured alternative); rows
- * sharing an image share one encoding (Gather forward, ScatterND-add backward); positions are
- * gathered per index and their gradients scatter-added (so packed rows can repeat positions).
+ * sharing an image share one encoding, and positions are gathered per index (packed rows repeat
+ * them): both Gather forward and one-hot Gemm backward, exact where ScatterND-add is not (below).
  */
 import type { ModelConfig } from '../config.js';
 import { modelDims } from '../config.js';
@@ -135,13 +135,11 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
   // Backward. d logits = upstream * (onehot(target) - softmax).
   const upstream = g.input('upstream', FLOAT, ['B', 'L']);
   let onehotValues: string | undefined;
-  const onehot = (ids: string) => {
-    onehotValues ??= g.floatInitializer('onehot_values', Float32Array.of(0, 1), [2]);
-    return g.node('OneHot', [ids, g.ints([V]), onehotValues], { axis: -1 });
-  };
   /** [N, depth] one-hot rows of the flattened int64 `ids` (depth a number or an int64 [1] tensor). */
-  const onehotOf = (ids: string, depth: number | string) =>
-    g.node('OneHot', [g.node('Reshape', [ids, g.ints([-1])]), typeof depth === 'number' ? g.ints([depth]) : depth, onehotValues ??= g.floatInitializer('onehot_values', Float32Array.of(0, 1), [2])], { axis: -1 });
+  const onehot = (ids: string, depth: number | string = V) => {
+    onehotValues ??= g.floatInitializer('onehot_values', Float32Array.of(0, 1), [2]);
+    return g.node('OneHot', [g.node('Reshape', [ids, g.ints([-1])]), typeof depth === 'number' ? g.ints([depth]) : depth, onehotValues], { axis: -1 });
+  };
   const up = g.node('Reshape', [upstream, g.ints([-1, 1])]);
   const dlogits = sparse === 'onehot'
     ? g.node('Mul', [g.node('Sub', [onehot(flatTargets), g.node('Exp', [logsm])]), up])
@@ -159,7 +157,7 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
   // Position and image gradients as one-hot products, not ScatterND-add: every row repeats the same
   // positions, and ORT's multi-threaded ScatterND loses updates to duplicate indices (measured: the
   // position gradient of two identical runs differed by 27 % at 2 threads).
-  grads.set('dec.wpe', g.node('Gemm', [onehotOf(positions, dims.maxPositions), g.node('Reshape', [dx3, g.ints([-1, C])])], { transA: 1 }));
+  grads.set('dec.wpe', g.node('Gemm', [onehot(positions, dims.maxPositions), g.node('Reshape', [dx3, g.ints([-1, C])])], { transA: 1 }));
   const demb = g.node('Reshape', [P > 0 ? g.node('Slice', [dx3, g.ints([P]), g.ints([2 ** 62]), g.ints([1])]) : dx3, g.ints([-1, C])]);
   const flatTokens = g.node('Reshape', [tokens, g.ints([-1])]);
   grads.set('dec.wte', sparse === 'onehot'
@@ -168,7 +166,7 @@ export function buildTrainGraph(config: ModelConfig, options: TrainGraphOptions 
   if (encoder && imageIndex) {
     const dprefix = g.node('Reshape', [g.node('Slice', [dx3, g.ints([0]), g.ints([P]), g.ints([1])]), g.ints([0, -1])]); // (B, P * C)
     const images = g.node('Slice', [g.node('Shape', [encoder.tokens3]), g.ints([0]), g.ints([1])]); // [I]
-    const dtokens = g.node('Gemm', [onehotOf(imageIndex, images), dprefix], { transA: 1 }); // (I, P * C)
+    const dtokens = g.node('Gemm', [onehot(imageIndex, images), dprefix], { transA: 1 }); // (I, P * C)
     encoder.backward(g.node('Reshape', [dtokens, g.node('Shape', [encoder.tokens3])]), grads);
   }
   for (const spec of specs) {
