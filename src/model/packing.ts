@@ -16,7 +16,7 @@
  */
 import type { DecoderMask, TextLayout } from './batch.js';
 import { buildTextLayout } from './batch.js';
-import type { ModelConfig } from './config.js';
+import { modelDims, type ModelConfig } from './config.js';
 import { BOS_ID, PAD_ID } from './tokenizer/index.js';
 
 /** A layout whose rows may hold several responses after one shared prefix. */
@@ -30,7 +30,7 @@ export interface PackedLayout extends TextLayout {
 }
 
 /** Forward FLOPs of the decoder for `rows` rows of `T` positions (linear layers + head, and attention). */
-export function decoderCost(config: ModelConfig, rows: number, T: number): number {
+function decoderCost(config: ModelConfig, rows: number, T: number): number {
   const C = config.decoderWidth;
   const perPosition = config.decoderLayers * 2 * (4 + 2 * config.mlpRatio) * C * C + 2 * C * config.vocabSize;
   const perPair = config.decoderLayers * 4 * C;
@@ -38,10 +38,10 @@ export function decoderCost(config: ModelConfig, rows: number, T: number): numbe
 }
 
 /** Groups of rows with the same image and prompt, in first-seen order. */
-export function prefixGroups(prompts: readonly number[][], imageIndex: readonly number[] | null): number[][] {
+function prefixGroups(prompts: readonly number[][], imageIndex: readonly number[]): number[][] {
   const byKey = new Map<string, number[]>();
   prompts.forEach((prompt, b) => {
-    const key = `${imageIndex ? imageIndex[b] : -1}|${prompt.join(',')}`;
+    const key = `${imageIndex[b]}|${prompt.join(',')}`;
     const rows = byKey.get(key);
     if (rows) rows.push(b);
     else byKey.set(key, [b]);
@@ -61,13 +61,13 @@ function chunked(groups: readonly number[][], responses: readonly number[][], k:
 
 /** Text length of a packed row: shared prompt (BOS + prompt minus its last token) + branches. */
 const rowLength = (prompt: readonly number[], responses: readonly number[][], rows: readonly number[]): number =>
-  prompt.length + rows.reduce((n, b) => n + Math.max(0, responses[b]!.length), 0);
+  prompt.length + rows.reduce((n, b) => n + responses[b]!.length, 0);
 
 /**
- * The packed layout of `rows` chunks (each a list of batch rows sharing image and prompt), or the
- * plain layout's numbers when every chunk has one row.
+ * The packed layout of `chunks` (each a list of batch rows sharing image and prompt). Token ids and
+ * lengths are the caller's to validate (`packBatch` builds the plain layout, which checks them).
  */
-export function packRows(config: ModelConfig, prompts: readonly number[][], responses: readonly number[][], imageIndex: readonly number[], chunks: readonly number[][]): PackedLayout {
+function packRows(prompts: readonly number[][], responses: readonly number[][], imageIndex: readonly number[], chunks: readonly number[][]): PackedLayout {
   const rows = chunks.length;
   const length = Math.max(1, ...chunks.map((c) => rowLength(prompts[c[0]!]!, responses, c)));
   const tokens = new Int32Array(rows * length).fill(PAD_ID);
@@ -92,10 +92,8 @@ export function packRows(config: ModelConfig, prompts: readonly number[][], resp
       responseStart[b] = at;
       responseRow[b] = r;
       for (let t = 0; t < response.length; t++) {
-        const id = response[t]!;
-        if (!Number.isInteger(id) || id < 0 || id >= config.vocabSize) throw new RangeError(`responses[${b}]: token id ${id} outside [0, ${config.vocabSize})`);
         tokens[r * length + at + t] = t === 0 ? base[n]! : response[t - 1]!;
-        targets[r * length + at + t] = id;
+        targets[r * length + at + t] = response[t]!;
         mask[r * length + at + t] = 1;
         positions[r * length + at + t] = n + t;
       }
@@ -121,10 +119,10 @@ export type PackMode = 'auto' | 'always' | 'off';
 export function packBatch(config: ModelConfig, prompts: readonly number[][], responses: readonly number[][], imageIndex: readonly number[], mode: PackMode = 'auto'): TextLayout | PackedLayout {
   const plain = buildTextLayout(config, prompts, responses);
   if (config.attention !== 'causal' || mode === 'off' || prompts.length === 0) return plain;
-  const P = (config.imageSize / config.patchSize) ** 2;
+  const P = modelDims(config).patches;
   const groups = prefixGroups(prompts, imageIndex);
   const largest = Math.max(...groups.map((g) => g.length));
-  if (mode === 'always') return packRows(config, prompts, responses, imageIndex, chunked(groups, responses, largest));
+  if (mode === 'always') return packRows(prompts, responses, imageIndex, chunked(groups, responses, largest));
   let best: { cost: number; chunks: number[][] | null } = { cost: decoderCost(config, plain.rows, P + plain.length), chunks: null };
   for (let k = 2; k < 2 * largest; k *= 2) {
     const chunks = chunked(groups, responses, k);
@@ -132,7 +130,7 @@ export function packBatch(config: ModelConfig, prompts: readonly number[][], res
     const cost = decoderCost(config, chunks.length, T);
     if (cost < best.cost) best = { cost, chunks };
   }
-  return best.chunks ? packRows(config, prompts, responses, imageIndex, best.chunks) : plain;
+  return best.chunks ? packRows(prompts, responses, imageIndex, best.chunks) : plain;
 }
 
 export const isPacked = (layout: TextLayout): layout is PackedLayout => 'segments' in layout;
@@ -154,8 +152,8 @@ export function packedMask(layout: PackedLayout, P: number): DecoderMask {
   return { data, dims: [layout.rows, 1, T, T] };
 }
 
-/** Decoder position of every index of the packed rows, [rows * (P + L)]: 0..P-1, then P + text position. */
-export function packedPositions(layout: TextLayout, P: number): number[] {
+/** Decoder position of every index of a layout's rows, [rows * (P + L)]: 0..P-1, then P + text position. */
+export function decoderPositions(layout: TextLayout, P: number): number[] {
   const T = P + layout.length;
   const out = new Array<number>(layout.rows * T);
   const text = isPacked(layout) ? layout.positions : null;

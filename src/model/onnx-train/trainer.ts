@@ -23,7 +23,7 @@ import { cloneParams, paramSpecs, sizeOf } from '../params.js';
 import type { Objective, OptimizerOptions, StepResult } from '../tfjs/trainer.js';
 import { adamwStep, type AdamWState, newAdamWState } from './adamw.js';
 import { buildTrainGraph, gradName, trainParamNames, type TrainGraphOptions } from './graph.js';
-import { isPacked, packBatch, packedMask, packedPositions, type PackMode } from '../packing.js';
+import { isPacked, packBatch, packedMask, decoderPositions, type PackMode } from '../packing.js';
 import { splitTrainGraph } from './split.js';
 
 export interface OnnxTrainerOptions {
@@ -176,7 +176,7 @@ export class OnnxTrainer {
       tokens: int64(layout.tokens, dims),
       targets: int64(layout.targets, dims),
       mask: new ort.Tensor('float32', mask.data, mask.dims),
-      positions: int64(packedPositions(layout, P), [layout.rows, P + layout.length]),
+      positions: int64(decoderPositions(layout, P), [layout.rows, P + layout.length]),
     };
     if (images) {
       const { patches, patchDim } = modelDims(this.config);
