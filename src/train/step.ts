@@ -7,7 +7,8 @@
  */
 import type { Policy, ResponseRow, TrainablePolicy } from '../policy/index.js';
 import {
-  applyOverlongPenalty, planDynamicSampling, toFilter, toLossSpec, toOverlongParams, type Metrics, type RlRegistries, type SamplingCandidate,
+  applyOverlongPenalty, nextRoundSize, planDynamicSampling, toFilter, toLossSpec, toOverlongParams,
+  type DynamicSamplingPlan, type Metrics, type RlRegistries, type SamplingCandidate,
 } from '../rl/index.js';
 import { hashString } from '../util/rng.js';
 import type { VerifierRegistry } from '../verifiers/index.js';
@@ -55,11 +56,13 @@ interface Generated extends ScoredGroup {
 }
 
 /** Phases 1-4 for one round: draw, generate, score, shape. */
-async function generateRound(ctx: StepContext, step: number, round: number, cursor: DataCursor, timing: Metrics): Promise<{ groups: Generated[]; cursor: DataCursor; tokens: number }> {
+async function generateRound(
+  ctx: StepContext, step: number, round: number, size: number, cursor: DataCursor, timing: Metrics,
+): Promise<{ groups: Generated[]; cursor: DataCursor; tokens: number }> {
   const { recipe } = ctx;
   const seed = recipe.seed;
-  // 1. draw a batch from the weighted mix
-  const drawn = drawBatch(ctx.sources, cursor, recipe.train.batch_size, `${seed}/data/${step}/${round}`);
+  // 1. draw `size` prompts from the weighted mix
+  const drawn = drawBatch(ctx.sources, cursor, size, `${seed}/data/${step}/${round}`);
   // 2. generate G rollouts per sample (one image encoding per group)
   let t0 = process.hrtime.bigint();
   const encoded = await ctx.policy.encode(drawn.items.map((item) => item.prompt));
@@ -96,26 +99,43 @@ function judgeGroups(ctx: StepContext, groups: readonly Generated[]): boolean[] 
   return groups.map((_, i) => kept.has(i));
 }
 
+/**
+ * Phases 1-4 with DAPO dynamic sampling: rounds of draw, generate, score and filter until the batch has
+ * `batch_size` kept groups or the round cap is hit. A later round draws a full batch or, with
+ * `rl.filter.next_round: shortfall`, only what the keep rate so far says is missing.
+ */
+async function sampleGroups(ctx: StepContext, step: number, cursor: DataCursor, timing: Metrics): Promise<{
+  all: Generated[]; plan: DynamicSamplingPlan; rounds: number; genTokens: number; cursor: DataCursor;
+}> {
+  const { recipe } = ctx;
+  const filter = toFilter(recipe.rl);
+  const maxRounds = filter.name === 'none' ? 1 : filter.maxRounds;
+  const all: Generated[] = [];
+  const candidates: SamplingCandidate[] = [];
+  let genTokens = 0;
+  let size = recipe.train.batch_size;
+  for (let round = 0; ; round++) {
+    const r = await generateRound(ctx, step, round, size, cursor, timing);
+    cursor = r.cursor;
+    genTokens += r.tokens;
+    judgeGroups(ctx, r.groups).forEach((keep, i) => candidates.push({ id: all.length + i, keep }));
+    all.push(...r.groups);
+    const plan = planDynamicSampling({ candidates, targetGroups: recipe.train.batch_size, roundsDone: round + 1, maxRounds, surplus: filter.surplus });
+    if (plan.status !== 'sample-more') return { all, plan, rounds: round + 1, genTokens, cursor };
+    if (filter.nextRound === 'shortfall') {
+      size = nextRoundSize({ generated: all.length, kept: plan.kept, shortfall: plan.shortfall, batchSize: recipe.train.batch_size, margin: filter.margin });
+    }
+  }
+}
+
 /** Runs step `step` (1-based) and returns the new cursor, the metrics lines and sample rollouts. */
 export async function trainStep(ctx: StepContext, step: number, cursor: DataCursor): Promise<StepResult> {
   const { recipe, policy } = ctx;
   const timing: Metrics = {};
   const tStep = process.hrtime.bigint();
   // 1-4. draw, generate, score, filter; DAPO dynamic sampling repeats rounds until the batch is full
-  const all: Generated[] = [];
-  const candidates: SamplingCandidate[] = [];
-  let genTokens = 0;
-  let plan = planDynamicSampling({ candidates, targetGroups: recipe.train.batch_size, roundsDone: 0, maxRounds: 1 });
-  for (let round = 0; ; round++) {
-    const r = await generateRound(ctx, step, round, cursor, timing);
-    cursor = r.cursor;
-    genTokens += r.tokens;
-    judgeGroups(ctx, r.groups).forEach((keep, i) => candidates.push({ id: all.length + i, keep }));
-    all.push(...r.groups);
-    const maxRounds = recipe.rl.filter.name === 'none' ? 1 : toFilter(recipe.rl).maxRounds;
-    plan = planDynamicSampling({ candidates, targetGroups: recipe.train.batch_size, roundsDone: round + 1, maxRounds });
-    if (plan.status !== 'sample-more') break;
-  }
+  const { all, plan, rounds, genTokens, cursor: next } = await sampleGroups(ctx, step, cursor, timing);
+  cursor = next;
   const kept = plan.train.map((id) => all[id as number]!);
   // 5. advantages per group over the kept groups
   const rewards: (number | null)[] = [];
@@ -162,8 +182,8 @@ export async function trainStep(ctx: StepContext, step: number, cursor: DataCurs
   const memory = process.memoryUsage();
   const allLine: MetricsLine = {
     step, source: 'all', ...groupMetrics(all), ...update, ...adv.metrics, ...weighting,
-    'filter/groupsGenerated': all.length, 'filter/groupsKept': kept.length, 'filter/groupsFiltered': candidates.filter((c) => !c.keep).length,
-    'filter/rounds': Math.ceil(all.length / recipe.train.batch_size), 'filter/shortfall': plan.shortfall,
+    'filter/groupsGenerated': all.length, 'filter/groupsKept': kept.length, 'filter/groupsFiltered': all.length - plan.kept,
+    'filter/rounds': rounds, 'filter/shortfall': plan.shortfall,
     ...timing,
     'perf/tokensPerSecond': genTokens / Math.max(1e-9, timing['time/generate'] ?? 0),
     'perf/rssMB': memory.rss / 2 ** 20, 'perf/heapMB': memory.heapUsed / 2 ** 20,

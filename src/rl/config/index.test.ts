@@ -15,7 +15,7 @@ describe('RL recipe schema', () => {
     assert.deepEqual(defaultRlConfig.objective, { name: 'ppo-clip', eps_low: 0.2, eps_high: 0.28, dual_clip: 3 });
     assert.equal(defaultRlConfig.aggregation, 'token-mean');
     assert.deepEqual(defaultRlConfig.kl, { estimator: 'k3', coef: 0 });
-    assert.deepEqual(defaultRlConfig.filter, { name: 'none', low: 0.01, high: 0.99, max_rounds: 10 });
+    assert.deepEqual(defaultRlConfig.filter, { name: 'none', low: 0.01, high: 0.99, max_rounds: 10, surplus: 'drop', next_round: 'full', margin: 1.25 });
     assert.equal(defaultRlConfig.vppo.enabled, false);
   });
 

@@ -43,6 +43,12 @@ const filterSchema = z.strictObject({
     .describe('band: exclusive upper bound of the group mean accuracy (default 0.99, EasyR1/VPPO online filtering).'),
   max_rounds: z.number().int().min(0).default(10)
     .describe('Dynamic sampling: cap on generation rounds per step (default 10, verl DAPO max_num_gen_batches; 0 = no cap).'),
+  surplus: z.enum(['drop', 'keep']).default('drop')
+    .describe('Dynamic sampling: kept groups beyond the batch size are dropped (default, verl DAPO) or trained on (keep).'),
+  next_round: z.enum(['full', 'shortfall']).default('full')
+    .describe('Dynamic sampling: a later round draws a full batch (default, verl DAPO) or the shortfall over the keep rate so far, times margin.'),
+  margin: z.number().min(1).max(10).default(1.25)
+    .describe('next_round shortfall: multiplies the expected number of prompts needed (default 1.25).'),
 });
 
 const overlongSchema = z.strictObject({
@@ -139,6 +145,11 @@ export function toOverlongParams(config: RlConfig, maxResponseLength: number): O
 }
 
 /** Group-filter name and parameters. */
-export function toFilter(config: RlConfig): { name: string; params: FilterParams; maxRounds: number } {
-  return { name: config.filter.name, params: { low: config.filter.low, high: config.filter.high }, maxRounds: config.filter.max_rounds };
+export function toFilter(config: RlConfig): {
+  name: string; params: FilterParams; maxRounds: number; surplus: 'drop' | 'keep'; nextRound: 'full' | 'shortfall'; margin: number;
+} {
+  const f = config.filter;
+  return {
+    name: f.name, params: { low: f.low, high: f.high }, maxRounds: f.max_rounds, surplus: f.surplus, nextRound: f.next_round, margin: f.margin,
+  };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { planDynamicSampling } from './dynamic-sampling.js';
+import { nextRoundSize, planDynamicSampling } from './dynamic-sampling.js';
 import { createFilterRegistry, defaultFilterParams, FILTER_NAMES } from './index.js';
 
 const registry = createFilterRegistry();
@@ -71,5 +71,35 @@ describe('planDynamicSampling (DAPO: keep generating until the batch is full, wi
     assert.deepEqual(plan, { status: 'short', train: [2], kept: 1, shortfall: 3 });
     assert.equal(planDynamicSampling({ candidates: [], targetGroups: 1, roundsDone: 99, maxRounds: 0 }).status, 'sample-more');
     assert.throws(() => planDynamicSampling({ candidates: [], targetGroups: 0, roundsDone: 0, maxRounds: 1 }), RangeError);
+  });
+});
+
+describe('dynamic sampling departures from verl: surplus keep, shortfall-sized rounds', () => {
+  const c = (id: number, keep: boolean) => ({ id, keep });
+
+  it('surplus keep trains on every kept group once the batch is full', () => {
+    const candidates = [c(1, true), c(2, false), c(3, true), c(4, true)];
+    assert.deepEqual(planDynamicSampling({ candidates, targetGroups: 2, roundsDone: 2, maxRounds: 3, surplus: 'keep' }).train, [1, 3, 4]);
+    assert.equal(planDynamicSampling({ candidates, targetGroups: 4, roundsDone: 2, maxRounds: 3, surplus: 'keep' }).status, 'sample-more');
+  });
+
+  it('nextRoundSize = ceil(margin * shortfall / ((kept + 1) / (generated + 2))), within [shortfall, batch]', () => {
+    assert.equal(nextRoundSize({ generated: 8, kept: 5, shortfall: 3, batchSize: 8, margin: 1.25 }), 7); // 6.25
+    assert.equal(nextRoundSize({ generated: 8, kept: 7, shortfall: 1, batchSize: 8, margin: 1.25 }), 2); // 1.5625
+    assert.equal(nextRoundSize({ generated: 8, kept: 8, shortfall: 1, batchSize: 8, margin: 1 }), 2); // rate 0.9: 1.11
+    assert.equal(nextRoundSize({ generated: 8, kept: 0, shortfall: 8, batchSize: 8, margin: 1 }), 8); // capped at a batch
+    assert.equal(nextRoundSize({ generated: 16, kept: 6, shortfall: 2, batchSize: 8, margin: 1 }), 6); // rate 7/18: 5.14
+    assert.throws(() => nextRoundSize({ generated: 8, kept: 5, shortfall: 0, batchSize: 8, margin: 1 }), RangeError);
+    assert.throws(() => nextRoundSize({ generated: 8, kept: 5, shortfall: 1, batchSize: 8, margin: 0.5 }), RangeError);
+  });
+
+  it('nextRoundSize never asks for less than the shortfall or more than a batch (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 32 }), fc.nat(200), fc.nat(200), fc.double({ min: 1, max: 4, noNaN: true }), (batch, a, b, margin) => {
+      const generated = Math.max(a, b);
+      const kept = Math.min(a, b);
+      const shortfall = 1 + (kept % batch);
+      const size = nextRoundSize({ generated, kept, shortfall, batchSize: batch, margin });
+      return Number.isInteger(size) && size >= Math.min(shortfall, batch) && size <= batch;
+    }));
   });
 });
