@@ -3,7 +3,9 @@
  * advantage or the clipping is wrong): on a trivially learnable toy task (a tiny random model, a
  * blank image, sampling restricted to the ten digits, reward 1 for answering "3"), a few dozen GRPO
  * steps raise the reward from chance (~1/11) well above it. A flipped advantage sign drives the
- * reward to 0 instead, and a clip that blocked every update leaves it at chance.
+ * reward to 0 instead, and a clip that blocked every update leaves it at chance. The same toy, with
+ * answers drawn from 0-3, drives DAPO's dynamic sampling through rounds whose size and kept groups the
+ * metrics show (verl's full rounds and dropped surplus against shortfall-sized rounds and kept surplus).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
