@@ -13,7 +13,7 @@ import { compareTable, rewardCurveSvg, type CompareRow } from '../../report/comp
 import { FILES, loadRecipe, readJsonl, startRun } from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
 import { reportCommandError } from '../options.js';
-import { progressHooks } from './train.js';
+import { progressHooks, progressMode } from './train.js';
 
 interface CompareFlags {
   configs: string;
@@ -52,7 +52,7 @@ export async function compareRecipes(flags: CompareFlags): Promise<CompareRow[]>
   const recipes = await Promise.all(plan.map((p) => loadRecipe(p.config, [...timed, ...p.extra])));
   const rows: CompareRow[] = [];
   for (const [i, p] of plan.entries()) {
-    const hooks = progressHooks(flags.progress !== false && process.stderr.isTTY === true);
+    const hooks = progressHooks(progressMode(flags.progress));
     hooks.log?.(`compare: ${p.name} (${p.config}${p.extra.length ? ', ' + p.extra.join(' ') : ''}) for ${seconds} s`);
     const runDir = join(out, p.name);
     const outcome = await startRun(recipes[i]!, { out: runDir, hooks });

@@ -1,8 +1,8 @@
 /**
  * `perceptrl train --config X [--set key=value ...] [--out DIR]` and `perceptrl train --resume DIR`
- * (issue 5). Thin: parses flags, loads the recipe, calls src/train, draws a cli-progress bar on
- * stderr, prints the before/after summary and the report's path. `runMainJob` is what `npm start`
- * runs: configs/default.yaml.
+ * (issue 5). Thin: parses flags, loads the recipe, calls src/train, shows progress on stderr (a
+ * cli-progress bar on a terminal, a line per tenth of each phase in a log), prints the before/after
+ * summary and the report's path. `runMainJob` is what `npm start` runs: configs/default.yaml.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -13,17 +13,44 @@ import { reportCommandError } from '../options.js';
 
 export const DEFAULT_RECIPE = 'configs/default.yaml';
 
-/** A progress bar per phase on stderr (disabled when `enabled` is false). */
-export function progressHooks(enabled: boolean): RunHooks & { stop(): void } {
+/** How a run shows progress on stderr: a bar (a terminal), a line per tenth of each phase (a log), or nothing. */
+export type ProgressMode = 'bar' | 'lines' | 'off';
+
+/** `off` when --no-progress, a bar on a terminal, lines otherwise (CI logs and redirected runs). */
+export const progressMode = (flag: boolean | undefined, isTTY = process.stderr.isTTY === true): ProgressMode =>
+  flag === false ? 'off' : isTTY ? 'bar' : 'lines';
+
+const infoText = (info: Record<string, number | string>) =>
+  [info['reward'] !== undefined ? `reward ${info['reward']}` : '', info['acc'] !== undefined ? `acc ${info['acc']}` : ''].filter(Boolean).join(' ');
+
+/** Progress per phase on stderr, as a cli-progress bar or as plain lines (`write` is for tests). */
+export function progressHooks(mode: ProgressMode, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): RunHooks & { stop(): void } {
   let bar: cliProgress.SingleBar | null = null;
   const stop = () => {
     bar?.stop();
     bar = null;
   };
-  if (!enabled) return { stop, log: (m) => process.stderr.write(`${m}\n`) };
+  if (mode === 'off') return { stop, log: write };
+  if (mode === 'lines') {
+    let phase = { name: '', total: 0, tenth: 0, t0: 0 };
+    return {
+      stop,
+      log: write,
+      phase(name, total) {
+        phase = { name, total, tenth: 0, t0: Date.now() };
+      },
+      progress(done, info) {
+        const tenth = phase.total > 0 ? Math.floor((10 * done) / phase.total) : 0;
+        if (tenth <= phase.tenth) return;
+        phase.tenth = tenth;
+        const seconds = ((Date.now() - phase.t0) / 1000).toFixed(0);
+        write(`${phase.name} ${done}/${phase.total} (${Math.round((100 * done) / phase.total)} %, ${seconds} s) ${infoText(info)}`.trimEnd());
+      },
+    };
+  }
   return {
     stop,
-    log: (m) => process.stderr.write(`${m}\n`),
+    log: write,
     phase(name, total) {
       stop();
       bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${name.padEnd(11)} [{bar}] {value}/{total} {eta_formatted} {reward} {acc}`, hideCursor: true }, cliProgress.Presets.shades_classic);
@@ -56,7 +83,7 @@ export interface TrainFlags {
 
 /** Runs `train` with parsed flags (also used by `npm start`). */
 export async function runTrainCommand(flags: TrainFlags): Promise<void> {
-  const hooks = progressHooks(flags.progress !== false && process.stderr.isTTY === true);
+  const hooks = progressHooks(progressMode(flags.progress));
   try {
     let outcome: RunOutcome;
     if (flags.resume) {
