@@ -20,8 +20,8 @@ export type ProgressMode = 'bar' | 'lines' | 'off';
 export const progressMode = (flag: boolean | undefined, isTTY = process.stderr.isTTY === true): ProgressMode =>
   flag === false ? 'off' : isTTY ? 'bar' : 'lines';
 
-const infoText = (info: Record<string, number | string>) =>
-  [info['reward'] !== undefined ? `reward ${info['reward']}` : '', info['acc'] !== undefined ? `acc ${info['acc']}` : ''].filter(Boolean).join(' ');
+/** `reward 0.214` / `acc 0.21` out of a progress report, '' when the key is absent. */
+const labelled = (info: Record<string, number | string>, key: 'reward' | 'acc') => (info[key] !== undefined ? `${key} ${info[key]}` : '');
 
 /** Progress per phase on stderr, as a cli-progress bar or as plain lines (`write` is for tests). */
 export function progressHooks(mode: ProgressMode, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): RunHooks & { stop(): void } {
@@ -44,7 +44,7 @@ export function progressHooks(mode: ProgressMode, write: (line: string) => void 
         if (tenth <= phase.tenth) return;
         phase.tenth = tenth;
         const seconds = ((Date.now() - phase.t0) / 1000).toFixed(0);
-        write(`${phase.name} ${done}/${phase.total} (${Math.round((100 * done) / phase.total)} %, ${seconds} s) ${infoText(info)}`.trimEnd());
+        write(`${phase.name} ${done}/${phase.total} (${Math.round((100 * done) / phase.total)} %, ${seconds} s) ${[labelled(info, 'reward'), labelled(info, 'acc')].filter(Boolean).join(' ')}`.trimEnd());
       },
     };
   }
@@ -57,7 +57,7 @@ export function progressHooks(mode: ProgressMode, write: (line: string) => void 
       bar.start(total, 0, { reward: '', acc: '' });
     },
     progress(done, info) {
-      bar?.update(done, { reward: info.reward !== undefined ? `reward ${info.reward}` : '', acc: info.acc !== undefined ? `acc ${info.acc}` : '' });
+      bar?.update(done, { reward: labelled(info, 'reward'), acc: labelled(info, 'acc') });
     },
   };
 }
