@@ -13,7 +13,7 @@ import { compareTable, rewardCurveSvg, type CompareRow } from '../../report/comp
 import { FILES, loadRecipe, readJsonl, startRun } from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
 import { reportCommandError } from '../options.js';
-import { progressHooks, progressMode } from './train.js';
+import { progressHooks, progressMode } from '../progress.js';
 
 interface CompareFlags {
   configs: string;

@@ -4,12 +4,12 @@
  * parses flags, calls src/model, prints. The `bench` parent is shared: it is created here only if
  * no other area created it first.
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { benchModel, type BenchReport } from '../../model/bench.js';
 import { loadPretrainConfig, parsePretrainConfig } from '../../model/pretrain/config.js';
 import { runPretrain, type PretrainEval } from '../../model/pretrain/run.js';
 import { integerOption } from '../options.js';
+import { progressHooks, progressMode } from '../progress.js';
 import { InputError } from '../../util/errors.js';
 
 function benchGroup(program: Command): Command {
@@ -47,6 +47,7 @@ interface PretrainFlags {
   tasks?: string;
   export?: string | false;
   json?: boolean;
+  progress?: boolean;
 }
 
 async function pretrainAction(flags: PretrainFlags): Promise<void> {
@@ -58,17 +59,22 @@ async function pretrainAction(flags: PretrainFlags): Promise<void> {
     train: { ...base.train, ...(flags.steps !== undefined ? { steps: flags.steps } : {}) },
     data: { ...base.data, ...(flags.tasks ? { sources: flags.tasks.split(',').map((task) => ({ task: task.trim(), weight: 1 })) } : {}) },
   });
-  const bar = flags.json ? null : new cliProgress.SingleBar({ format: 'pretrain [{bar}] {value}/{total} | loss {loss} | lr {lr} | {speed} tok/s | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
-  bar?.start(config.train.steps, 0, { loss: '-', lr: '-', speed: '-' });
-  const result = await runPretrain(config, {
-    resume: flags.resume === true,
-    onStep: (s) => bar?.update(s.step, { loss: s.loss.toFixed(3), lr: s.lr.toExponential(2), speed: s.tokensPerSecond.toFixed(0) }),
-    onEval: (e) => {
-      if (bar) process.stderr.write(`\n${formatEval(e)}\n`);
-      else process.stdout.write(`${JSON.stringify({ eval: e })}\n`);
-    },
-  });
-  bar?.stop();
+  // --json: machine lines on stdout and no progress; else a bar on a terminal, a line per tenth in a log.
+  const hooks = progressHooks(flags.json ? 'off' : progressMode(flags.progress));
+  hooks.phase?.('pretrain', config.train.steps);
+  let result: Awaited<ReturnType<typeof runPretrain>>;
+  try {
+    result = await runPretrain(config, {
+      resume: flags.resume === true,
+      onStep: (s) => hooks.progress?.(s.step, { loss: s.loss.toFixed(3), lr: s.lr.toExponential(2), 'tok/s': s.tokensPerSecond.toFixed(0) }),
+      onEval: (e) => {
+        if (flags.json) process.stdout.write(`${JSON.stringify({ eval: e })}\n`);
+        else hooks.log(formatEval(e));
+      },
+    });
+  } finally {
+    hooks.stop();
+  }
   const final = result.evals.at(-1);
   if (flags.json) process.stdout.write(`${JSON.stringify({ steps: result.steps, out: config.out, export: config.export, final })}\n`);
   else process.stdout.write(`done: ${result.steps} steps in ${config.out}${config.export ? `, exported to ${config.export}` : ''}\n`);
@@ -85,7 +91,8 @@ export function register(program: Command): void {
     .option('--tasks <list>', 'comma-separated gym tasks, equal weights (overrides the recipe)')
     .option('--export <dir>', 'final fp16 checkpoint folder (overrides the recipe)')
     .option('--no-export', 'do not export the final checkpoint')
-    .option('--json', 'print JSON lines instead of a progress bar')
+    .option('--json', 'print JSON lines instead of progress')
+    .option('--no-progress', 'no progress on stderr (a bar on a terminal, else a line per tenth of the run)')
     .action(async (flags: PretrainFlags) => {
       try {
         await pretrainAction(flags);

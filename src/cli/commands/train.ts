@@ -4,63 +4,14 @@
  * cli-progress bar on a terminal, a line per tenth of each phase in a log), prints the before/after
  * summary and the report's path. `runMainJob` is what `npm start` runs: configs/default.yaml.
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { formatSummary } from '../../report/summary.js';
-import { loadRecipe, resumeRun, startRun, type RunHooks, type RunOutcome } from '../../train/index.js';
+import { loadRecipe, resumeRun, startRun, type RunOutcome } from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
 import { reportCommandError } from '../options.js';
+import { progressHooks, progressMode } from '../progress.js';
 
 export const DEFAULT_RECIPE = 'configs/default.yaml';
-
-/** How a run shows progress on stderr: a bar (a terminal), a line per tenth of each phase (a log), or nothing. */
-export type ProgressMode = 'bar' | 'lines' | 'off';
-
-/** `off` when --no-progress, a bar on a terminal, lines otherwise (CI logs and redirected runs). */
-export const progressMode = (flag: boolean | undefined, isTTY = process.stderr.isTTY === true): ProgressMode =>
-  flag === false ? 'off' : isTTY ? 'bar' : 'lines';
-
-/** `reward 0.214` / `acc 0.21` out of a progress report, '' when the key is absent. */
-const labelled = (info: Record<string, number | string>, key: 'reward' | 'acc') => (info[key] !== undefined ? `${key} ${info[key]}` : '');
-
-/** Progress per phase on stderr, as a cli-progress bar or as plain lines (`write` is for tests). */
-export function progressHooks(mode: ProgressMode, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): RunHooks & { stop(): void } {
-  let bar: cliProgress.SingleBar | null = null;
-  const stop = () => {
-    bar?.stop();
-    bar = null;
-  };
-  if (mode === 'off') return { stop, log: write };
-  if (mode === 'lines') {
-    let phase = { name: '', total: 0, tenth: 0, t0: 0 };
-    return {
-      stop,
-      log: write,
-      phase(name, total) {
-        phase = { name, total, tenth: 0, t0: Date.now() };
-      },
-      progress(done, info) {
-        const tenth = phase.total > 0 ? Math.floor((10 * done) / phase.total) : 0;
-        if (tenth <= phase.tenth) return;
-        phase.tenth = tenth;
-        const seconds = ((Date.now() - phase.t0) / 1000).toFixed(0);
-        write(`${phase.name} ${done}/${phase.total} (${Math.round((100 * done) / phase.total)} %, ${seconds} s) ${[labelled(info, 'reward'), labelled(info, 'acc')].filter(Boolean).join(' ')}`.trimEnd());
-      },
-    };
-  }
-  return {
-    stop,
-    log: write,
-    phase(name, total) {
-      stop();
-      bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${name.padEnd(11)} [{bar}] {value}/{total} {eta_formatted} {reward} {acc}`, hideCursor: true }, cliProgress.Presets.shades_classic);
-      bar.start(total, 0, { reward: '', acc: '' });
-    },
-    progress(done, info) {
-      bar?.update(done, { reward: labelled(info, 'reward'), acc: labelled(info, 'acc') });
-    },
-  };
-}
 
 function report(outcome: RunOutcome, json: boolean): void {
   if (json) {

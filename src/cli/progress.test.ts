@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { progressHooks, progressMode } from './train.js';
+import { formatInfo, progressHooks, progressMode } from './progress.js';
 
 test('progress: a bar on a terminal, lines in a log, nothing with --no-progress', () => {
   assert.equal(progressMode(undefined, true), 'bar');
@@ -25,4 +25,16 @@ test('progress lines: one per tenth of a phase reached, with reward and accuracy
   assert.equal(off.progress, undefined);
   off.log!('kept');
   assert.deepEqual(quiet, ['kept']);
+});
+
+test('progress lines: any named values in order, and a resumed phase starts at the tenth it resumes in', () => {
+  assert.equal(formatInfo({ loss: '0.312', lr: '1.70e-3', 'tok/s': '5210' }), 'loss 0.312 lr 1.70e-3 tok/s 5210');
+  assert.equal(formatInfo({}), '');
+  const lines: string[] = [];
+  const hooks = progressHooks('lines', (l) => lines.push(l));
+  hooks.phase!('pretrain', 1000);
+  for (let step = 501; step <= 700; step++) hooks.progress!(step, { loss: '0.300' });
+  assert.deepEqual(lines.map((l) => l.replace(/, \d+ s\)/, ')')), ['pretrain 501/1000 (50 %) loss 0.300', 'pretrain 600/1000 (60 %) loss 0.300', 'pretrain 700/1000 (70 %) loss 0.300']);
+  hooks.log('step 700: grounding 23.7');
+  assert.equal(lines.at(-1), 'step 700: grounding 23.7');
 });
