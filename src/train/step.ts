@@ -15,7 +15,7 @@ import type { VerifierRegistry } from '../verifiers/index.js';
 import type { Recipe } from './config.js';
 import { drawBatch, type DataCursor, type DataSource } from './data.js';
 import { groupMetrics, perSourceLines, type MetricsLine, type ScoredGroup } from './metrics.js';
-import { scoreResponses } from './scoring.js';
+import { formatGate, scoreResponses } from './scoring.js';
 import { referenceTokens, runPpoEpochs, type UpdateRow } from './update.js';
 import { weightRows } from './weighting.js';
 
@@ -73,7 +73,8 @@ async function generateRound(
   timing['time/generate'] = (timing['time/generate'] ?? 0) + seconds(t0);
   // 3. score through the verifier registry (step / totalSteps for schedules, response_tokens)
   t0 = process.hrtime.bigint();
-  const scores = scoreResponses(ctx.verifiers, drawn.items, rollouts, { step, totalSteps: recipe.train.steps });
+  const gate = recipe.rl.format_gate ? formatGate(ctx.verifiers, recipe.rl.format_gate) : undefined;
+  const scores = scoreResponses(ctx.verifiers, drawn.items, rollouts, { step, totalSteps: recipe.train.steps }, gate);
   const overlong = toOverlongParams(recipe.rl, recipe.train.max_new_tokens);
   const groups = drawn.items.map((item, i) => {
     const raw = scores[i]!.map((s) => s.score);

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, parseOrThrow } from '../../util/errors.js';
+import { FORMAT_STYLES } from '../../verifiers/format/index.js';
 import { ADVANTAGE_NAMES } from '../advantages/index.js';
 import { AGGREGATION_NAMES } from '../aggregation/index.js';
 import { FILTER_NAMES, type FilterParams } from '../filters/index.js';
@@ -89,6 +90,8 @@ export const rlConfigSchema = z.strictObject({
   kl: klSchema.prefault({}).describe('KL penalty to the frozen reference (added to the loss, METHODS.md 0.2).'),
   filter: filterSchema.prefault({}).describe('Group filtering and DAPO dynamic sampling.'),
   overlong: overlongSchema.prefault({}).describe('DAPO overlong reward shaping.'),
+  format_gate: z.enum(FORMAT_STYLES).nullable().default(null)
+    .describe('Training-reward gate (default null: off): a rollout that fails this format check (the format verifier, e.g. r1-strict: nothing after </answer>) or was cut at the token budget scores the verifier\'s minimum, so a right answer followed by rambling earns nothing (R1\'s strict format; verifiers alone read the first answer). Held-out evaluation is not gated.'),
   vppo: vppoSchema.prefault({}).describe('VPPO token-perception weighting.'),
   pearl: pearlSchema.prefault({}).describe('PEARL perception gate.'),
 });
