@@ -5,7 +5,8 @@
  * steps raise the reward from chance (~1/11) well above it. A flipped advantage sign drives the
  * reward to 0 instead, and a clip that blocked every update leaves it at chance. The same toy, with
  * answers drawn from 0-3, drives DAPO's dynamic sampling through rounds whose size and kept groups the
- * metrics show (verl's full rounds and dropped surplus against shortfall-sized rounds and kept surplus).
+ * metrics show (verl's full rounds and dropped surplus against shortfall-sized rounds and kept surplus), and
+ * `rl.format_gate` takes the reward of its bare one-token answers to the minimum.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
@@ -76,4 +77,18 @@ test('dynamic sampling: a shortfall-sized later round draws only what is missing
   assert.ok(later.length > 0 && later.every((l) => n(l, 'groupsGenerated') < 8 * n(l, 'rounds')), 'later rounds are smaller than a batch');
   const generated = (lines: typeof verl) => lines.reduce((s, l) => s + n(l, 'groupsGenerated'), 0);
   assert.ok(generated(sized) < generated(verl), `${generated(sized)} vs ${generated(verl)} groups generated`);
+});
+
+test('format gate in the trainer: bare answers that would score are gated to the minimum, and the metrics say why', async () => {
+  const run = (rl: Record<string, unknown>) => runToy({
+    model: toyModel('0123456789'),
+    train: { steps: 3, batch_size: 2, group_size: 8, max_new_tokens: 1, minibatch_size: 16, lr: 0.001 },
+    rl: { advantage: 'grpo', ...rl },
+  });
+  const total = (lines: Array<Record<string, number | string>>, key: string) => lines.reduce((s, l) => s + Number(l[key] ?? 0), 0);
+  const plain = await run({});
+  assert.ok(total(plain, 'reward/mean') > 0, 'some bare "3" answers score without the gate');
+  const gated = await run({ format_gate: 'r1-strict' });
+  assert.equal(total(gated, 'reward/mean'), 0);
+  assert.ok(gated.every((l) => Number(l['reward/format_gate']) === 0), 'no one-token answer follows <think>…</answer>');
 });
