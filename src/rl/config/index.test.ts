@@ -46,7 +46,7 @@ describe('RL recipe schema', () => {
       walk(schema, path);
     };
     for (const [key, child] of Object.entries(rlConfigSchema.shape)) count(child as z.ZodType, key);
-    assert.equal(visited, 8);
+    assert.equal(visited, 9);
     assert.equal(nested, 6, 'the walk must reach the six nested objects');
   });
 
