@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadImage, createCanvas } from '@napi-rs/canvas';
 import sharp from 'sharp';
-import type { EvalResult, ItemOutcome } from '../train/heldout.js';
+import { strictScores, taskScores, type EvalResult, type ItemOutcome } from '../train/heldout.js';
 import { drawBoxes, predictedBoxes, truthBoxes } from './boxes.js';
 import { lineChartSvg } from './charts.js';
 import { buildSummary, byDifficulty, formatSummary } from './summary.js';
@@ -76,4 +76,27 @@ test('boxes: truth from grounding and detection answers, predictions parsed, dra
   ctx.drawImage(image, 0, 0);
   const [r, g] = ctx.getImageData(8, 20, 1, 1).data; // left edge of the truth box at x = 4 * 2
   assert.ok(g! > 100 && r! < 100, `truth edge should be green, got ${r},${g}`);
+});
+
+test('summary: the strict reading counts an answer that fails the format gate as 0, with its own McNemar p', () => {
+  const item = (id: string, success: boolean, format_ok: boolean): ItemOutcome => ({ id, score: success ? 1 : 0, normalized: success ? 1 : 0, success, response: '', format_ok });
+  // after: 8 new successes, 6 of them in loops (format_ok false): lenient b = 0, c = 8; strict b = 0, c = 2
+  const before = [...Array.from({ length: 8 }, (_, i) => item(`x${i}`, false, true)), item('y', true, true), item('z', false, true)];
+  const after = [...Array.from({ length: 8 }, (_, i) => item(`x${i}`, true, i < 2)), item('y', true, true), item('z', false, false)];
+  const strict = (items: ItemOutcome[]) => ({ style: 'r1-strict', ...strictScores(items) });
+  const e = (items: ItemOutcome[], withStrict: boolean): EvalResult => ({
+    heldout_hash: 'h', heldout_seed: 900001,
+    tasks: { counting: { ...taskScores(items), n: items.length, items, ...(withStrict ? { strict: strict(items) } : {}) } },
+  });
+  const s = buildSummary(e(before, true), e(after, true), 1, 1).tasks.counting!;
+  assert.equal(s.after, 0.9);
+  assert.ok(Math.abs(s.mcnemar_p - 0.0078125) < 1e-12);
+  assert.equal(s.strict!.before, 0.1);
+  assert.equal(s.strict!.after, 0.3);
+  assert.equal(s.strict!.mcnemar_p, 0.5); // b = 0, c = 2: 2 * 0.5^2
+  assert.equal(s.strict!.format_before, 1);
+  assert.equal(s.strict!.format_after, 0.3);
+  assert.match(formatSummary(buildSummary(e(before, true), e(after, true), 1, 1)), /strict r1-strict: 10\.0->30\.0 \(p 0\.500\), format followed 100\.0% -> 30\.0%/);
+  // only when both sides were read strictly
+  assert.equal(buildSummary(e(before, false), e(after, true), 1, 1).tasks.counting!.strict, undefined);
 });

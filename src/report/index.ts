@@ -59,6 +59,19 @@ function tableHtml(summary: Summary): string {
   return `<table><thead><tr><th>task</th><th>before</th><th>after</th><th>gain (points)</th><th>McNemar exact p</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The strict reading (answers that fail the training format gate count 0), for the tasks that have one. */
+function strictTableHtml(summary: Summary): string {
+  const rows = Object.entries(summary.tasks).flatMap(([task, t]) => {
+    if (!t.strict) return [];
+    const s = t.strict;
+    const gain = s.after - s.before;
+    return [`<tr><td>${escape(task)}</td><td>${escape(s.style)}</td><td>${pts(s.before)}</td><td>${pts(s.after)}</td><td class="${gain >= 0 ? 'up' : 'down'}">${gain >= 0 ? '+' : ''}${pts(gain)}</td><td>${s.mcnemar_p.toPrecision(3)}${s.mcnemar_p < 0.05 ? ' *' : ''}</td><td>${pts(s.format_before)} &rarr; ${pts(s.format_after)}</td></tr>`];
+  });
+  if (rows.length === 0) return '';
+  return `<h3>Strict format</h3><p>The same answers with every one that is not exactly in the training format, or was cut at the token budget, counted 0: a gain that rests on the verifiers' lenient parsing shows here.</p>
+<table><thead><tr><th>task</th><th>style</th><th>before</th><th>after</th><th>gain (points)</th><th>McNemar exact p</th><th>format followed (%)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /** Before / after per gym difficulty, for the tasks whose items carry one (empty otherwise). */
 function difficultyTableHtml(summary: Summary): string {
   const rows = Object.entries(summary.tasks).flatMap(([task, t]) => Object.entries(t.by_difficulty ?? {}).map(([d, s]) => {
@@ -106,6 +119,7 @@ export async function writeReport(runDir: string, input: ReportInput): Promise<s
 <h2>Held-out before / after</h2>
 <p>${input.summary.heldout_items} frozen items per task (gym seed ${input.heldout.seed}, sha256 <code>${input.summary.heldout_hash.slice(0, 16)}</code>); score = mean normalized verifier score in points; McNemar pairs success (score &ge; 0.5) per item.</p>
 ${tableHtml(input.summary)}
+${strictTableHtml(input.summary)}
 ${difficultyTableHtml(input.summary)}
 <h2>Training curves</h2>
 ${await chartsHtml(lines)}

@@ -6,6 +6,8 @@
  * after on the same items (src/eval/stats), exact two-sided p. When the items carry their gym
  * difficulty, `by_difficulty` splits each task's before / after by it: the held-out mix draws
  * difficulty 1-5 per item, and a mean gain can hide a loss on easy scenes paid for by hard ones.
+ * When both evaluations carry the strict reading (`strictFormat`, the training format gate), `strict`
+ * gives its before / after and McNemar p, so a gain that rests on lenient parsing shows.
  */
 import { mcnemar, pairedOutcomes } from '../eval/stats/index.js';
 import type { EvalResult, ItemOutcome } from '../train/heldout.js';
@@ -23,6 +25,8 @@ export interface TaskSummary {
   mcnemar_p: number;
   /** Keyed by difficulty ("1" ... "5"); absent when an item has no difficulty (real data, old evaluations). */
   by_difficulty?: Record<string, SliceSummary>;
+  /** The answers that fail the format gate counted 0; present when both evaluations were strict. */
+  strict?: { style: string; before: number; after: number; mcnemar_p: number; format_before: number; format_after: number };
 }
 
 export interface Summary {
@@ -48,6 +52,14 @@ export function buildSummary(before: EvalResult, after: EvalResult, steps: numbe
     tasks[task] = { before: b.score, after: a.score, mcnemar_p: mcnemar(paired.b, paired.c).exact_p };
     const slices = byDifficulty(b.items, a.items);
     if (slices) tasks[task].by_difficulty = slices;
+    if (b.strict && a.strict) {
+      const strictSuccess = (items: readonly ItemOutcome[]) => items.map((i) => i.success && i.format_ok !== false);
+      const p = pairedOutcomes(strictSuccess(b.items), strictSuccess(a.items));
+      tasks[task].strict = {
+        style: a.strict.style, before: b.strict.score, after: a.strict.score, mcnemar_p: mcnemar(p.b, p.c).exact_p,
+        format_before: b.strict.format_rate, format_after: a.strict.format_rate,
+      };
+    }
   }
   const names = Object.keys(tasks);
   const mean = (pick: (t: TaskSummary) => number) => (names.length ? names.reduce((s, n) => s + pick(tasks[n]!), 0) / names.length : 0);
@@ -88,6 +100,10 @@ export function formatSummary(summary: Summary): string {
     if (t.by_difficulty) {
       const slices = Object.entries(t.by_difficulty).map(([d, s]) => `d${d} ${pts(s.before)}->${pts(s.after)} (${s.n})`);
       lines.push(`  by difficulty: ${slices.join(', ')}`);
+    }
+    if (t.strict) {
+      const s = t.strict;
+      lines.push(`  strict ${s.style}: ${pts(s.before)}->${pts(s.after)} (p ${s.mcnemar_p.toPrecision(3)}), format followed ${pts(s.format_before)}% -> ${pts(s.format_after)}%`);
     }
   }
   lines.push(`${'mean'.padEnd(24)} ${pts(summary.mean_before).padStart(7)} ${pts(summary.mean_after).padStart(6)} ${pts(summary.mean_after - summary.mean_before).padStart(6)}`);

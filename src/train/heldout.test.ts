@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EncodedPrompts, Policy, PolicyPrompt, Rollout } from '../policy/index.js';
 import { defaultRegistry } from '../verifiers/index.js';
-import { blindBaseline, buildHeldout, sampleEvaluate } from './heldout.js';
+import { blindBaseline, buildHeldout, evaluatePolicy, sampleEvaluate } from './heldout.js';
 
 const source = (task: string) => ({ task, weight: 1, difficulty: null, image_size: null, verifier: null });
 
@@ -53,4 +53,33 @@ test('sampled evaluation: pass@1, pass@k, mean and best-of-k from k rollouts per
   assert.ok(Math.abs(r.best_score - expectedK) < 1e-12);
   assert.equal(r.n, 12);
   assert.equal(r.k, 4);
+});
+
+test('greedy evaluation with strictFormat: a right count in a loop or cut at the budget scores 0 in the strict reading only', async () => {
+  const heldout = buildHeldout([source('counting')], 9, 900001, 64);
+  const items = heldout.tasks.counting!;
+  // item i % 3: 0 clean and right, 1 right then a loop, 2 right but cut at the budget
+  const policy = {
+    encode: async (prompts: readonly PolicyPrompt[]) => prompts as unknown as EncodedPrompts,
+    generate: async (encoded: EncodedPrompts) => (encoded as unknown as PolicyPrompt[]).map((prompt) => {
+      const i = items.findIndex((item) => item.prompt === prompt);
+      const count = (items[i]!.answer as { count: number }).count;
+      const clean = `<think>\n${count} things\n</think>\n<answer>\n${count}\n</answer>`;
+      const text = i % 3 === 1 ? `${clean}\n</think>\n<answer>\n${count}\n</answer>\n</think>` : clean;
+      const rollout: Rollout = { text, tokens: [1], logprobs: new Float32Array(1), finishReason: i % 3 === 2 ? 'length' : 'stop' };
+      return [rollout];
+    }),
+  } as unknown as Policy;
+  const lenient = await evaluatePolicy(policy, defaultRegistry(), heldout, { batchSize: 4, maxTokens: 8 });
+  assert.equal(lenient.tasks.counting!.accuracy, 1);
+  assert.equal(lenient.tasks.counting!.strict, undefined);
+  assert.equal(lenient.tasks.counting!.items[0]!.format_ok, undefined);
+  const strict = await evaluatePolicy(policy, defaultRegistry(), heldout, { batchSize: 4, maxTokens: 8, strictFormat: 'r1-strict' });
+  const r = strict.tasks.counting!;
+  assert.equal(r.accuracy, 1, 'the headline stays lenient');
+  assert.deepEqual(r.items.map((o) => o.format_ok), items.map((_, i) => i % 3 === 0));
+  assert.ok(Math.abs(r.strict!.score - 1 / 3) < 1e-12);
+  assert.ok(Math.abs(r.strict!.accuracy - 1 / 3) < 1e-12);
+  assert.ok(Math.abs(r.strict!.format_rate - 1 / 3) < 1e-12);
+  assert.equal(r.strict!.style, 'r1-strict');
 });

@@ -11,7 +11,7 @@ import type { Policy, Rollout, SamplingParams } from '../policy/index.js';
 import type { VerifierRegistry } from '../verifiers/index.js';
 import type { DataSourceConfig } from './config.js';
 import { gymSource, type TrainItem } from './data.js';
-import { scoreResponses, type ScoredResponse } from './scoring.js';
+import { formatGate, scoreResponses, type ScoredResponse } from './scoring.js';
 import { checkHeldoutSeed } from './seeds.js';
 
 export interface HeldoutSet {
@@ -47,6 +47,17 @@ export interface ItemOutcome {
   reason?: string;
   /** The gym item's difficulty (1-5), for the summary's per-difficulty split. */
   difficulty?: number;
+  /** With `strictFormat`: whether the response passes the format gate (exact format, stopped by itself). */
+  format_ok?: boolean;
+}
+
+/** The strict reading of a task's held-out answers: a response that fails the format gate scores 0. */
+export interface StrictEval {
+  style: string;
+  score: number;
+  accuracy: number;
+  /** Share of the responses that pass the gate. */
+  format_rate: number;
 }
 
 export interface TaskEval {
@@ -55,6 +66,8 @@ export interface TaskEval {
   accuracy: number;
   n: number;
   items: ItemOutcome[];
+  /** With `strictFormat`. */
+  strict?: StrictEval;
 }
 
 export interface EvalResult {
@@ -71,6 +84,12 @@ export interface EvaluateOptions {
   totalSteps?: number;
   /** Sampling restricted to these ids (toy vocabularies), as in training. */
   allowedTokens?: readonly number[] | undefined;
+  /**
+   * A format style (e.g. r1-strict): also score every answer under the training format gate
+   * (`rl.format_gate`), so an answer whose verdict rests on a lenient parse (a right count followed
+   * by a loop, a response cut at the budget) is reported apart. The lenient score stays the headline.
+   */
+  strictFormat?: string | undefined;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -103,29 +122,44 @@ async function* scoredBatches(
   }
 }
 
-/** Greedy decoding on every held-out item, scored by the item's verifier. */
+/** Greedy decoding on every held-out item, scored by the item's verifier (and the format gate with `strictFormat`). */
 export async function evaluatePolicy(policy: Policy, registry: VerifierRegistry, heldout: HeldoutSet, options: EvaluateOptions): Promise<EvalResult> {
+  const gate = options.strictFormat ? formatGate(registry, options.strictFormat) : undefined;
   const outcomes = new Map(Object.keys(heldout.tasks).map((task) => [task, [] as ItemOutcome[]]));
   for await (const { task, batch, rollouts, scored } of scoredBatches(policy, registry, heldout, options, () => ({ n: 1, temperature: 0, topP: 1, seed: 0 }))) {
     batch.forEach((item, i) => {
       const s = scored[i]![0]!;
-      const outcome: ItemOutcome = { id: item.id, score: s.score, normalized: s.normalized ?? 0, success: s.success, response: rollouts[i]![0]!.text };
+      const rollout = rollouts[i]![0]!;
+      const outcome: ItemOutcome = { id: item.id, score: s.score, normalized: s.normalized ?? 0, success: s.success, response: rollout.text };
       if (s.reason !== undefined) outcome.reason = s.reason;
       if (typeof item.meta.difficulty === 'number') outcome.difficulty = item.meta.difficulty;
+      if (gate) outcome.format_ok = gate(rollout) === null;
       outcomes.get(task)!.push(outcome);
     });
   }
   const out: EvalResult = { heldout_hash: heldout.hash, heldout_seed: heldout.seed, tasks: {} };
   for (const [task, items] of outcomes) {
-    const n = items.length;
-    out.tasks[task] = {
-      score: n ? items.reduce((a, o) => a + o.normalized, 0) / n : 0,
-      accuracy: n ? items.filter((o) => o.success).length / n : 0,
-      n,
-      items,
-    };
+    out.tasks[task] = { ...taskScores(items), n: items.length, items };
+    if (options.strictFormat) out.tasks[task].strict = { style: options.strictFormat, ...strictScores(items) };
   }
   return out;
+}
+
+const mean = (values: readonly number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+
+/** Mean normalized score and share of successes of a task's outcomes. */
+export function taskScores(items: readonly ItemOutcome[]): { score: number; accuracy: number } {
+  return { score: mean(items.map((o) => o.normalized)), accuracy: mean(items.map((o) => (o.success ? 1 : 0))) };
+}
+
+/** The same under the format gate: an outcome with `format_ok` false counts 0. */
+export function strictScores(items: readonly ItemOutcome[]): { score: number; accuracy: number; format_rate: number } {
+  const ok = (o: ItemOutcome) => o.format_ok !== false;
+  return {
+    score: mean(items.map((o) => (ok(o) ? o.normalized : 0))),
+    accuracy: mean(items.map((o) => (ok(o) && o.success ? 1 : 0))),
+    format_rate: mean(items.map((o) => (ok(o) ? 1 : 0))),
+  };
 }
 
 export interface SampledTaskEval {

@@ -110,3 +110,22 @@ test('train.ptx_coef adds the supervised anchor to RL updates, and its NLL falls
   assert.ok(all.every((l) => Number(l['loss/ptx']) > 0));
   assert.ok(Number(all[3]!['loss/ptx']) < Number(all[0]!['loss/ptx']), 'NLL of the reference responses falls');
 });
+
+test('with rl.format_gate the before/after evaluations are also read strictly: summary.json and report.html show it', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'run-')), 'strict');
+  const recipe = await loadRecipe('configs/quick.yaml', ['train.steps=1', 'rl.format_gate=r1-strict']);
+  await startRun(recipe, { out });
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+  for (const t of Object.values(summary.tasks) as { before: number; after: number; strict: { style: string; before: number; after: number; format_before: number; format_after: number; mcnemar_p: number } }[]) {
+    assert.equal(t.strict.style, 'r1-strict');
+    // the quick model's vocabulary ("0123 ") cannot write the tags: nothing follows the format
+    assert.equal(t.strict.format_before, 0);
+    assert.equal(t.strict.format_after, 0);
+    assert.equal(t.strict.before, 0);
+    assert.equal(t.strict.after, 0);
+    assert.equal(t.strict.mcnemar_p, 1);
+  }
+  const before = JSON.parse(await readFile(join(out, 'eval-before.json'), 'utf8'));
+  assert.ok(Object.values(before.tasks).every((t) => (t as { items: { format_ok: boolean }[] }).items.every((i) => i.format_ok === false)));
+  assert.match(await readFile(join(out, 'report.html'), 'utf8'), /Strict format/);
+});

@@ -119,7 +119,7 @@ async function continueRun(runDir: string, recipe: Recipe, latest: { step: numbe
     const allowedTokens = options.allowedTokens ?? (recipe.model.vocab_subset ? subsetTokens(policy, recipe.model.vocab_subset) : undefined);
     const evaluate = async (p: Policy, phase: 'eval-before' | 'eval-after', step: number): Promise<EvalResult> => {
       hooks.phase?.(phase, Object.values(heldout!.tasks).reduce((n, items) => n + items.length, 0));
-      return evaluatePolicy(p, verifiers, heldout!, { batchSize: recipe.eval.batch_size, maxTokens: evalMaxTokens(recipe), step, totalSteps: recipe.train.steps, allowedTokens, onProgress: (done) => hooks.progress?.(done, {}) });
+      return evaluatePolicy(p, verifiers, heldout!, { batchSize: recipe.eval.batch_size, maxTokens: evalMaxTokens(recipe), step, totalSteps: recipe.train.steps, allowedTokens, strictFormat: recipe.rl.format_gate ?? undefined, onProgress: (done) => hooks.progress?.(done, {}) });
     };
     // Evaluation before training, once per run (kept across resumes).
     let before = heldout ? await readJson<EvalResult>(join(runDir, FILES.evalBefore)) : null;

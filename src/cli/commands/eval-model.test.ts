@@ -33,4 +33,12 @@ test('eval model scores a checkpoint per task on the frozen held-out set, and co
     assert.ok(r.pass_at_1 <= r.pass_at_k && r.mean_score <= r.best_score + 1e-12);
   }
   await assert.rejects(evalModel({ ...flags, samples: '3', temperature: '0' }), (e: unknown) => e instanceof InputError && e.field === '--temperature');
+  // --strict-format: the strict reading beside the lenient one, never above it; an unknown style is named
+  const strict = (await evalModel({ ...flags, strictFormat: 'r1-strict' })).tasks as Record<string, { score: number; strict: { style: string; score: number; format_rate: number } }>;
+  for (const [task, r] of Object.entries(strict)) {
+    assert.equal(r.score, tasks[task]!.score, 'the headline is unchanged');
+    assert.equal(r.strict.style, 'r1-strict');
+    assert.ok(r.strict.score <= r.score && r.strict.format_rate >= 0 && r.strict.format_rate <= 1);
+  }
+  await assert.rejects(evalModel({ ...flags, strictFormat: 'r2' }), (e: unknown) => e instanceof InputError && e.field === '--strict-format');
 });

@@ -17,9 +17,10 @@ import { RemotePolicy } from '../../policy/remote.js';
 import { fetchJson } from '../../remote/retry.js';
 import { buildSummary } from '../../report/summary.js';
 import {
-  buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, sampleEvaluate, taskDefaultSource, type EvalResult, type HeldoutSet, type SampledTaskEval,
+  buildHeldout, DEFAULT_HELDOUT_SEED, evaluatePolicy, sampleEvaluate, taskDefaultSource, type EvalResult, type HeldoutSet, type SampledTaskEval, type StrictEval,
 } from '../../train/index.js';
 import { InputError } from '../../util/errors.js';
+import { FORMAT_STYLES } from '../../verifiers/format/index.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { reportCommandError } from '../options.js';
 
@@ -39,6 +40,7 @@ export interface EvalModelFlags {
   promptStyle: string;
   samples?: string;
   temperature?: string;
+  strictFormat?: string;
   json?: boolean;
 }
 
@@ -57,9 +59,20 @@ async function score(dir: string, heldout: HeldoutSet, flags: EvalModelFlags): P
   return scoreWith(await loadEmbedded(dir, flags), heldout, flags);
 }
 
+/** --strict-format: one of the format verifier's styles, checked before any model is loaded. */
+function strictStyleOf(flags: EvalModelFlags): string | undefined {
+  const style = flags.strictFormat;
+  if (style !== undefined && !(FORMAT_STYLES as readonly string[]).includes(style)) {
+    throw new InputError('--strict-format', `expected one of ${FORMAT_STYLES.join(', ')}, got "${style}"`);
+  }
+  return style;
+}
+
 async function scoreWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFlags): Promise<EvalResult> {
   try {
-    return await evaluatePolicy(policy, defaultRegistry(), heldout, { batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens') });
+    return await evaluatePolicy(policy, defaultRegistry(), heldout, {
+      batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens'), strictFormat: strictStyleOf(flags),
+    });
   } finally {
     await policy.close();
   }
@@ -145,6 +158,7 @@ export async function evalModel(flags: EvalModelFlags): Promise<Record<string, u
   const tasks = flags.tasks.split(',').map((t) => t.trim()).filter(Boolean);
   if (tasks.length === 0) throw new InputError('--tasks', 'name at least one gym task');
   const sampling = samplingOf(flags);
+  strictStyleOf(flags);
   const source = await sourceOf(flags);
   const heldout = buildHeldout(tasks.map(taskDefaultSource), positiveInt(flags.n, '--n'), Number(flags.seed), source.imageSize);
   const after = await scoreWith(await source.open(), heldout, flags);
@@ -152,7 +166,7 @@ export async function evalModel(flags: EvalModelFlags): Promise<Record<string, u
     ...source.label,
     heldout_seed: heldout.seed,
     heldout_hash: heldout.hash,
-    tasks: Object.fromEntries(Object.entries(after.tasks).map(([t, r]) => [t, { score: r.score, accuracy: r.accuracy, n: r.n }])),
+    tasks: Object.fromEntries(Object.entries(after.tasks).map(([t, r]) => [t, { score: r.score, accuracy: r.accuracy, n: r.n, ...(r.strict ? { strict: r.strict } : {}) }])),
   };
   if (sampling) out.sampled = await sampleWith(await source.open(), heldout, flags, sampling);
   if (flags.before) {
@@ -181,14 +195,16 @@ export function registerEvalModel(evalCommand: Command): void {
     .option('--prompt-style <style>', 'full or compact (must match training; a server applies its own)', 'full')
     .option('--samples <k>', 'also sample k responses per item: pass@1, pass@k, mean and best-of-k score per task (what RL can sharpen toward)')
     .option('--temperature <t>', 'with --samples: sampling temperature', '1')
+    .option('--strict-format <style>', 'also score each answer under the training format gate (e.g. r1-strict): a response not exactly in that format, or cut at the budget, counts 0')
     .option('--json', 'machine-readable output')
     .action(async (flags: EvalModelFlags) => {
       try {
         const out = await evalModel(flags);
         if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
         else {
-          for (const [task, r] of Object.entries(out.tasks as Record<string, { score: number; accuracy: number; n: number }>)) {
+          for (const [task, r] of Object.entries(out.tasks as Record<string, { score: number; accuracy: number; n: number; strict?: StrictEval }>)) {
             process.stdout.write(`${task.padEnd(24)} score ${(100 * r.score).toFixed(1)}  accuracy ${(100 * r.accuracy).toFixed(1)}%  n=${r.n}\n`);
+            if (r.strict) process.stdout.write(`${''.padEnd(24)} strict ${r.strict.style}: score ${(100 * r.strict.score).toFixed(1)}  accuracy ${(100 * r.strict.accuracy).toFixed(1)}%  format followed ${(100 * r.strict.format_rate).toFixed(1)}%\n`);
           }
           for (const [task, r] of Object.entries((out.sampled ?? {}) as Record<string, SampledTaskEval>)) {
             process.stdout.write(`${task.padEnd(24)} ${r.k} samples at T=${r.temperature}: pass@1 ${(100 * r.pass_at_1).toFixed(1)}%  pass@${r.k} ${(100 * r.pass_at_k).toFixed(1)}%  mean score ${(100 * r.mean_score).toFixed(1)}  best-of-${r.k} ${(100 * r.best_score).toFixed(1)}\n`);
