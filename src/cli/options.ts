@@ -15,6 +15,12 @@ export function integerOption(name: string, low: number, high: number) {
   };
 }
 
+/** `value` when it is one of `allowed`, else an InputError naming `field`: `expected one of a, b, got "x"`. */
+export function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(field, `expected one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
 /**
  * Report a failed command on stderr as `perceptrl <command>: <message>` and set the exit code:
  * 2 for bad input (InputError names the field), 1 for anything else.

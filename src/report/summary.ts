@@ -10,7 +10,7 @@
  * gives its before / after and McNemar p, so a gain that rests on lenient parsing shows.
  */
 import { mcnemar, pairedOutcomes } from '../eval/stats/index.js';
-import type { EvalResult, ItemOutcome } from '../train/heldout.js';
+import { strictSuccess, type EvalResult, type ItemOutcome } from '../train/heldout.js';
 
 /** Mean normalized score before and after on the `n` items of one slice of a task's held-out set. */
 export interface SliceSummary {
@@ -53,8 +53,7 @@ export function buildSummary(before: EvalResult, after: EvalResult, steps: numbe
     const slices = byDifficulty(b.items, a.items);
     if (slices) tasks[task].by_difficulty = slices;
     if (b.strict && a.strict) {
-      const strictSuccess = (items: readonly ItemOutcome[]) => items.map((i) => i.success && i.format_ok !== false);
-      const p = pairedOutcomes(strictSuccess(b.items), strictSuccess(a.items));
+      const p = pairedOutcomes(b.items.map(strictSuccess), a.items.map(strictSuccess));
       tasks[task].strict = {
         style: a.strict.style, before: b.strict.score, after: a.strict.score, mcnemar_p: mcnemar(p.b, p.c).exact_p,
         format_before: b.strict.format_rate, format_after: a.strict.format_rate,

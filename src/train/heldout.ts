@@ -152,13 +152,18 @@ export function taskScores(items: readonly ItemOutcome[]): { score: number; accu
   return { score: mean(items.map((o) => o.normalized)), accuracy: mean(items.map((o) => (o.success ? 1 : 0))) };
 }
 
+/** Whether an outcome passes the format gate (true when it was not read strictly). */
+const formatOk = (o: ItemOutcome): boolean => o.format_ok !== false;
+
+/** Success in the strict reading: a success whose response passes the format gate. */
+export const strictSuccess = (o: ItemOutcome): boolean => o.success && formatOk(o);
+
 /** The same under the format gate: an outcome with `format_ok` false counts 0. */
 export function strictScores(items: readonly ItemOutcome[]): { score: number; accuracy: number; format_rate: number } {
-  const ok = (o: ItemOutcome) => o.format_ok !== false;
   return {
-    score: mean(items.map((o) => (ok(o) ? o.normalized : 0))),
-    accuracy: mean(items.map((o) => (ok(o) && o.success ? 1 : 0))),
-    format_rate: mean(items.map((o) => (ok(o) ? 1 : 0))),
+    score: mean(items.map((o) => (formatOk(o) ? o.normalized : 0))),
+    accuracy: mean(items.map((o) => (strictSuccess(o) ? 1 : 0))),
+    format_rate: mean(items.map((o) => (formatOk(o) ? 1 : 0))),
   };
 }
 

@@ -22,7 +22,7 @@ import {
 import { InputError } from '../../util/errors.js';
 import { FORMAT_STYLES } from '../../verifiers/format/index.js';
 import { defaultRegistry } from '../../verifiers/index.js';
-import { reportCommandError } from '../options.js';
+import { oneOf, reportCommandError } from '../options.js';
 
 export interface EvalModelFlags {
   checkpoint?: string;
@@ -59,19 +59,10 @@ async function score(dir: string, heldout: HeldoutSet, flags: EvalModelFlags): P
   return scoreWith(await loadEmbedded(dir, flags), heldout, flags);
 }
 
-/** --strict-format: one of the format verifier's styles, checked before any model is loaded. */
-function strictStyleOf(flags: EvalModelFlags): string | undefined {
-  const style = flags.strictFormat;
-  if (style !== undefined && !(FORMAT_STYLES as readonly string[]).includes(style)) {
-    throw new InputError('--strict-format', `expected one of ${FORMAT_STYLES.join(', ')}, got "${style}"`);
-  }
-  return style;
-}
-
 async function scoreWith(policy: Policy, heldout: HeldoutSet, flags: EvalModelFlags): Promise<EvalResult> {
   try {
     return await evaluatePolicy(policy, defaultRegistry(), heldout, {
-      batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens'), strictFormat: strictStyleOf(flags),
+      batchSize: positiveInt(flags.batchSize, '--batch-size'), maxTokens: positiveInt(flags.maxTokens, '--max-tokens'), strictFormat: flags.strictFormat,
     });
   } finally {
     await policy.close();
@@ -158,7 +149,8 @@ export async function evalModel(flags: EvalModelFlags): Promise<Record<string, u
   const tasks = flags.tasks.split(',').map((t) => t.trim()).filter(Boolean);
   if (tasks.length === 0) throw new InputError('--tasks', 'name at least one gym task');
   const sampling = samplingOf(flags);
-  strictStyleOf(flags);
+  // --strict-format: one of the format verifier's styles, checked before any model is loaded
+  if (flags.strictFormat !== undefined) oneOf('--strict-format', flags.strictFormat, FORMAT_STYLES);
   const source = await sourceOf(flags);
   const heldout = buildHeldout(tasks.map(taskDefaultSource), positiveInt(flags.n, '--n'), Number(flags.seed), source.imageSize);
   const after = await scoreWith(await source.open(), heldout, flags);

@@ -22,7 +22,7 @@ import type { BoxSpace } from '../../verifiers/boxes/types.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { PRED_SPACES } from './export.js';
 import { gymSamples } from './gym-export.js';
-import { reportCommandError } from '../options.js';
+import { oneOf, reportCommandError } from '../options.js';
 
 interface RemoteEvalFlags {
   endpoint: string;
@@ -63,9 +63,7 @@ async function samplesOf(flags: RemoteEvalFlags): Promise<{ samples: ExportItem[
 
 /** Run the evaluation from flags (exported for tests). */
 export async function runRemoteEval(flags: RemoteEvalFlags, onProgress?: (done: number, total: number) => void): Promise<RemoteEvalResult> {
-  if (flags.predSpace !== undefined && !(PRED_SPACES as readonly string[]).includes(flags.predSpace)) {
-    throw new InputError('--pred-space', `expected one of ${PRED_SPACES.join(', ')}, got "${flags.predSpace}"`);
-  }
+  if (flags.predSpace !== undefined) oneOf('--pred-space', flags.predSpace, PRED_SPACES);
   const client = new OpenAIChatClient({
     endpoint: flags.endpoint,
     model: flags.model,

@@ -30,7 +30,7 @@ import { InputError } from '../../util/errors.js';
 import type { BoxSpace } from '../../verifiers/boxes/types.js';
 import { defaultRegistry } from '../../verifiers/index.js';
 import { gymSamples } from './gym-export.js';
-import { reportCommandError } from '../options.js';
+import { oneOf, reportCommandError } from '../options.js';
 
 export const EXPORT_SOURCES = ['jsonl', 'coco', 'refcoco', 'gym'] as const;
 export type ExportSource = (typeof EXPORT_SOURCES)[number];
@@ -162,11 +162,6 @@ export function parseSize(value: string, field = 'model-image'): { width: number
   const match = /^(\d+)x(\d+)$/.exec(value.trim());
   if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new InputError(field, `expected WIDTHxHEIGHT, e.g. 644x476, got "${value}"`);
   return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(field, `expected one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
 }
 
 interface Flags {

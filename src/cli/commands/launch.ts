@@ -10,9 +10,10 @@
  * entrypoint with `cd DIR &&` for a checkout that already exists on the cluster.
  */
 import type { Command } from 'commander';
-import { buildEntrypoint, ENGINES, shellQuote, type Engine, type LaunchSpec } from '../../remote/ray/entrypoints.js';
+import { buildEntrypoint, ENGINES, shellQuote, type LaunchSpec } from '../../remote/ray/entrypoints.js';
 import { isTerminal, newSubmissionId, RayJobsClient, type RayJobRequest } from '../../remote/ray/jobs.js';
 import { InputError } from '../../util/errors.js';
+import { oneOf } from '../options.js';
 
 interface LaunchFlags {
   ray: string;
@@ -69,8 +70,7 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
 
 /** Flags to the Ray job request (exported for tests and --dry-run). */
 export function buildLaunchRequest(flags: LaunchFlags, environment: NodeJS.ProcessEnv = process.env, now = new Date()): RayJobRequest {
-  if (!(ENGINES as readonly string[]).includes(flags.engine)) throw new InputError('--engine', `expected one of ${ENGINES.join(', ')}, got "${flags.engine}"`);
-  const engine = flags.engine as Engine;
+  const engine = oneOf('--engine', flags.engine, ENGINES);
   if (!/^https?:\/\/[^/]+/.test(flags.rewardUrl)) throw new InputError('--reward-url', `expected the perceptrl serve URL, e.g. http://10.0.0.5:8000, got "${flags.rewardUrl}"`);
   if (flags.verlLayout !== 'top-level' && flags.verlLayout !== 'reward') throw new InputError('--verl-layout', `expected top-level or reward, got "${flags.verlLayout}"`);
   if (flags.workingDir !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(flags.workingDir)) {
